@@ -1,0 +1,82 @@
+"""The app factory: settings, database, routers, middleware, static files."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlmodel import select
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from waymark.audit import routes as audit_routes
+from waymark.db import Database, make_engine
+from waymark.identity import routes as identity_routes
+from waymark.identity import staff_routes
+from waymark.identity.models import Tenant
+from waymark.identity.oidc import make_oauth
+from waymark.settings import Settings, SettingsError
+from waymark.web import errors
+from waymark.web import routes as web_routes
+from waymark.web.assets import FRONTEND_DIR
+from waymark.web.csrf import CSRFMiddleware
+from waymark.web.errors import csrf_failure
+from waymark.web.security import SecurityHeadersMiddleware
+
+
+class StaticAssets(StaticFiles):
+    """Static files; versioned URLs (?v=hash) may be cached for a year."""
+
+    async def get_response(self, path, scope):  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        query = scope.get("query_string", b"")
+        response.headers["cache-control"] = (
+            "public, max-age=31536000, immutable" if query.startswith(b"v=") else "no-cache"
+        )
+        return response
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = (settings or Settings()).check()
+    database = database or Database(make_engine(settings.database_url, echo=settings.log_sql))
+    if not settings.demo_mode:
+        _refuse_demo_data(database)
+    assert settings.secret_key is not None
+    secret = settings.secret_key.get_secret_value()
+
+    app = FastAPI(title="Waymark", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.db = database
+    app.state.secret_bytes = secret.encode()
+    app.state.oauth = make_oauth(settings)
+
+    for router in (web_routes.router, identity_routes.router, staff_routes.router, audit_routes.router):
+        app.include_router(router)
+    app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")
+    errors.install(app)
+
+    # Outermost last. OIDC state/nonce only, in a short-lived signed cookie.
+    app.add_middleware(
+        SessionMiddleware, secret_key=secret, session_cookie="waymark_oidc", max_age=600,
+        same_site="lax", https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        CSRFMiddleware, secret=app.state.secret_bytes, secure=settings.secure_cookies,
+        max_body_bytes=settings.max_body_bytes, on_failure=csrf_failure,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    return app
+
+
+def _refuse_demo_data(database: Database) -> None:
+    """Demo accounts have a known passphrase: never serve them outside demo mode."""
+    try:
+        with database.session() as session:
+            demo = session.exec(select(Tenant).where(Tenant.is_demo == True)).first()  # noqa: E712
+    except Exception:  # no tables yet: nothing to refuse
+        return
+    if demo is not None:
+        raise SettingsError(
+            f"The database holds demo data ({demo.name}) but WAYMARK_DEMO_MODE is off. "
+            "Use a fresh database, or set WAYMARK_DEMO_MODE=true for a local demo."
+        )

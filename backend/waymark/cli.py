@@ -1,0 +1,88 @@
+"""The ``waymark`` command: serve, migrate, seed-demo, dev-idp."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from waymark.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings().check()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Waymark: run the app and look after its database."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Defaults to WAYMARK_HOST (127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Defaults to WAYMARK_PORT (8000).")
+@click.option("--workers", default=1, show_default=True)
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    from waymark.app import create_app
+
+    settings = _settings()
+    try:
+        app = create_app(settings)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    uvicorn.run(
+        app, host=host or settings.host, port=port or settings.port, workers=workers, proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips or None, access_log=False, server_header=False,
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (creates the SQLite file if needed)."""
+    from waymark import db
+
+    engine = db.make_engine(_settings().database_url)
+    db.migrate(engine)
+    click.echo(f"Database at migration {db.current_revision(engine)}.")
+
+
+@main.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if demo data is already there.")
+def seed_demo(if_empty: bool) -> None:
+    """Add the demo councils and accounts (demo mode only)."""
+    from waymark import db, demo
+
+    settings = _settings()
+    if not settings.demo_mode:
+        raise click.ClickException("seed-demo runs only with WAYMARK_DEMO_MODE=true.")
+    database = db.Database(db.make_engine(settings.database_url))
+    with database.session() as session:
+        if demo.has_demo_data(session):
+            if if_empty:
+                click.echo("Demo data is already there.")
+                return
+            raise click.ClickException("Demo data is already there.")
+        counts = demo.seed_demo(session)
+    click.echo("Demo data added: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + ".")
+
+
+@main.command("dev-idp")
+@click.option("--port", default=None, type=int, help="Defaults to WAYMARK_DEV_IDP_PORT (9400).")
+def dev_idp(port: int | None) -> None:
+    """Run the development OIDC provider for demo staff (demo mode only)."""
+    settings = _settings()
+    if not settings.demo_mode:
+        raise click.ClickException("dev-idp runs only with WAYMARK_DEMO_MODE=true.")
+    from waymark.identity.dev_idp import serve as serve_idp
+
+    serve_idp(port=port or settings.dev_idp_port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

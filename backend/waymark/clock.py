@@ -1,0 +1,45 @@
+"""One clock for every rule that depends on time, so tests can move it.
+
+Use ``clock.now()`` (aware UTC) and ``clock.today()`` instead of ``datetime.now()``.
+Tests call ``clock.freeze(...)`` / ``clock.advance(...)`` and ``clock.reset()``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+_frozen: datetime | None = None
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(UTC) + _offset
+
+
+def today() -> date:
+    return now().date()
+
+
+def freeze(at: datetime) -> None:
+    global _frozen
+    _frozen = at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def advance(delta: timedelta) -> None:
+    global _frozen, _offset
+    if _frozen is not None:
+        _frozen += delta
+    else:
+        _offset += delta
+
+
+def reset() -> None:
+    global _frozen, _offset
+    _frozen, _offset = None, timedelta(0)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Datetimes read back from SQLite are naive; they are always stored as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

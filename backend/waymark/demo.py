@@ -1,0 +1,124 @@
+"""Demo data (DESIGN.md): two councils and every demo account. ``waymark seed-demo``
+runs only in demo mode and only on a database without demo data.
+
+Ages are kept true by computing birthdays from today. Every demo young person's
+passphrase is ``riverside demo passphrase``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from waymark import clock
+from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
+from waymark.identity.passphrase import hash_passphrase
+
+DEMO_PASSPHRASE = "riverside demo passphrase"
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    council: str
+    email: str
+    full_name: str
+    display_name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoYoungPerson:
+    council: str
+    username: str
+    full_name: str
+    age: int
+    care_status: str
+    adviser: str  # staff email
+    days_since_birthday: int
+
+
+COUNCILS = {"riverside": "Riverside Council", "hillside": "Hillside Council"}
+
+DEMO_STAFF = (
+    DemoStaff("riverside", "priya@riverside.example", "Priya Shah", "Priya", ("personal_adviser",)),
+    DemoStaff("riverside", "tom@riverside.example", "Tom Evans", "Tom", ("personal_adviser",)),
+    DemoStaff("riverside", "jo@riverside.example", "Jo Okafor", "Jo", ("participation_officer",)),
+    DemoStaff("riverside", "morgan@riverside.example", "Morgan Lee", "Morgan", ("moderator",)),
+    DemoStaff("riverside", "alex@riverside.example", "Alex Brown", "Alex", ("manager",)),
+    DemoStaff("riverside", "sasha@riverside.example", "Sasha Novak", "Sasha", ("admin",)),
+    DemoStaff("riverside", "cllr.dunbar@riverside.example", "Cllr Ruth Dunbar", "Cllr Dunbar", ("panel_member",)),
+    DemoStaff("hillside", "dev@hillside.example", "Dev Patel", "Dev", ("personal_adviser",)),
+)
+
+DEMO_YOUNG_PEOPLE = (
+    DemoYoungPerson("riverside", "amara", "Amara Mensah", 19, "former_relevant", "priya@riverside.example", 140),
+    DemoYoungPerson("riverside", "kai", "Kai Walker", 17, "relevant", "priya@riverside.example", 200),
+    DemoYoungPerson("riverside", "leah", "Leah Morris", 16, "eligible", "priya@riverside.example", 60),
+    DemoYoungPerson("riverside", "sam", "Sam Taylor", 23, "former_relevant", "tom@riverside.example", 30),
+    DemoYoungPerson("hillside", "noor", "Noor Hussain", 20, "former_relevant", "dev@hillside.example", 250),
+)
+
+
+def birthday_for(age: int, days_since_birthday: int, today: date) -> date:
+    last_birthday = today - timedelta(days=days_since_birthday)
+    try:
+        return last_birthday.replace(year=last_birthday.year - age)
+    except ValueError:  # 29 February in a non-leap year
+        return last_birthday.replace(year=last_birthday.year - age, day=28)
+
+
+def has_demo_data(session: Session) -> bool:
+    return session.exec(select(Tenant).where(Tenant.is_demo == True)).first() is not None  # noqa: E712
+
+
+def seed_demo(session: Session) -> dict[str, int]:
+    """Create the demo councils and accounts. Returns counts of what was made."""
+    today = clock.today()
+    tenants: dict[str, Tenant] = {}
+    for slug, name in COUNCILS.items():
+        tenant = Tenant(slug=slug, name=name, is_demo=True)
+        session.add(tenant)
+        tenants[slug] = tenant
+    session.flush()
+
+    staff: dict[str, User] = {}
+    for s in DEMO_STAFF:
+        tenant_id = tenants[s.council].id
+        assert tenant_id is not None
+        user = User(tenant_id=tenant_id, kind=STAFF, display_name=s.display_name, full_name=s.full_name, email=s.email)
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        for role in s.roles:
+            session.add(UserRole(user_id=user.id, role=role))
+        staff[s.email] = user
+
+    passphrase_hash = hash_passphrase(DEMO_PASSPHRASE)
+    young: dict[str, User] = {}
+    for y in DEMO_YOUNG_PEOPLE:
+        tenant_id = tenants[y.council].id
+        assert tenant_id is not None
+        user = User(
+            tenant_id=tenant_id, kind=YOUNG_PERSON, display_name=y.full_name.split()[0], full_name=y.full_name,
+            username=y.username, passphrase_hash=passphrase_hash, care_status=y.care_status,
+            date_of_birth=birthday_for(y.age, y.days_since_birthday, today),
+        )
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        session.add(UserRole(user_id=user.id, role=YOUNG_PERSON))
+        young[y.username] = user
+        adviser = staff[y.adviser]
+        assert adviser.id is not None
+        session.add(Assignment(tenant_id=tenant_id, worker_id=adviser.id, young_person_id=user.id,
+                               starts_on=today - timedelta(days=150)))
+
+    # Amara had Tom as her adviser before Priya: worker history has something to show.
+    tom, amara = staff["tom@riverside.example"], young["amara"]
+    assert tom.id is not None and amara.id is not None and amara.tenant_id is not None
+    session.add(Assignment(tenant_id=amara.tenant_id, worker_id=tom.id, young_person_id=amara.id,
+                           starts_on=today - timedelta(days=700), ends_on=today - timedelta(days=151)))
+    session.commit()
+    return {"councils": len(tenants), "staff": len(staff), "young_people": len(young)}

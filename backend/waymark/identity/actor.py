@@ -1,0 +1,30 @@
+"""The signed-in person as services see them: who, which council, which roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from waymark.identity.models import YOUNG_PERSON
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    tenant_id: int
+    kind: str
+    display_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    session_hash: str = ""
+
+    @property
+    def is_young_person(self) -> bool:
+        return self.kind == YOUNG_PERSON
+
+    @property
+    def is_staff(self) -> bool:
+        return not self.is_young_person
+
+    def can(self, permission: str) -> bool:
+        from waymark.identity.permissions import role_has
+
+        return any(role_has(role, permission) for role in self.roles)

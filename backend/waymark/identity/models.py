@@ -1,0 +1,121 @@
+"""Tenants (councils), people, roles, caseload assignments, invites and sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+from waymark.db import UTCDateTime, utcnow
+
+YOUNG_PERSON = "young_person"
+STAFF = "staff"
+
+CARE_STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
+
+
+class Tenant(SQLModel, table=True):
+    """A local authority. Every record but national offers belongs to one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True)
+    name: str = Field(max_length=120)
+    is_demo: bool = False
+    invite_days: int = 14
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class User(SQLModel, table=True):
+    """A young person or a member of staff. Young people sign in with a username and
+    passphrase; staff only through their council's OIDC provider (matched by email)."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    kind: str = Field(max_length=20)  # YOUNG_PERSON or STAFF
+    display_name: str = Field(max_length=80)
+    full_name: str = Field(max_length=160)
+    username: str | None = Field(default=None, max_length=40, unique=True)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    passphrase_hash: str | None = Field(default=None, max_length=255)
+    date_of_birth: date | None = None
+    care_status: str | None = Field(default=None, max_length=20)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_role"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    role: str = Field(max_length=40, primary_key=True)
+
+
+class Assignment(SQLModel, table=True):
+    """A worker's responsibility for a young person over time. ``ends_on`` is None while
+    it lasts. Worker history and handovers are built on these rows."""
+
+    __table_args__ = (
+        Index("ix_assignment_worker_current", "worker_id", "ends_on"),
+        Index("ix_assignment_young_person_current", "young_person_id", "ends_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    worker_id: int = Field(foreign_key="user_account.id")
+    young_person_id: int = Field(foreign_key="user_account.id")
+    role: str = Field(default="personal_adviser", max_length=40)
+    starts_on: date
+    ends_on: date | None = None
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code a personal adviser gives a young person to set their passphrase.
+    Only a hash of the code is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    young_person_id: int = Field(foreign_key="user_account.id", index=True)
+    created_by_id: int = Field(foreign_key="user_account.id")
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a 256-bit random token; only its SHA-256
+    is stored, so a database leak gives no usable sessions."""
+
+    __tablename__ = "auth_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    idle_seconds: int
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed sign-in, counted per account and per IP address for throttling."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+__all__ = [
+    "Assignment",
+    "AuthSession",
+    "Invite",
+    "LoginFailure",
+    "Tenant",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,123 @@
+"""Named permissions, which roles hold them, and the route dependency that checks them.
+
+Every route declares ``dependencies=[requires(PERMISSION)]``; ``PUBLIC`` routes are also
+listed in ``PUBLIC_ROUTES`` so that making a page public is a visible decision.
+``tests/test_route_inventory.py`` fails for a route with neither. Object-level checks
+(own record, own caseload, own council) live in the services, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+
+from waymark.identity.actor import Actor
+from waymark.web.i18n import N_
+
+ROLES = (
+    "young_person",
+    "personal_adviser",
+    "participation_officer",
+    "moderator",
+    "manager",
+    "admin",
+    "panel_member",
+)
+STAFF_ROLES = ROLES[1:]
+ROLE_LABELS = {
+    "young_person": N_("Young person"),
+    "personal_adviser": N_("Personal adviser"),
+    "participation_officer": N_("Participation officer"),
+    "moderator": N_("Moderator"),
+    "manager": N_("Manager"),
+    "admin": N_("Admin"),
+    "panel_member": N_("Corporate parenting panel member"),
+}
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"  # any signed-in person, whatever their role
+
+# Permissions (one constant per thing a person may do).
+CASELOAD_VIEW = "caseload.view"
+YOUNG_PERSON_RECORD_VIEW = "young_person_record.view"
+INVITE_CREATE = "invite.create"
+AUDIT_VIEW = "audit.view"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "young_person": frozenset(),
+    "personal_adviser": frozenset({CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE}),
+    "participation_officer": frozenset(),
+    "moderator": frozenset(),
+    "manager": frozenset({AUDIT_VIEW}),
+    "admin": frozenset(),
+    "panel_member": frozenset(),
+}
+
+# Routes anyone may use, signed in or not. (method, path) pairs.
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("GET", "/login/staff"),
+        ("GET", "/auth/callback"),
+        ("POST", "/logout"),
+        ("GET", "/join/{code}"),
+        ("POST", "/join/{code}"),
+        ("POST", "/language"),
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/offline"),
+        ("GET", "/manifest.webmanifest"),
+        ("GET", "/sw.js"),
+    }
+)
+
+
+def role_has(role: str, permission: str) -> bool:
+    if permission in (PUBLIC, SIGNED_IN):
+        return True
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+class NotSignedIn(Exception):
+    """Raised when a route needs a signed-in person; handled by a redirect to /login."""
+
+
+class Forbidden(Exception):
+    """Raised when the person lacks a permission or the object is not theirs."""
+
+
+def requires(permission: str) -> Any:
+    """Route dependency: load the actor and check ``permission``.
+
+    The returned dependency carries ``.permission`` so the inventory test can read it.
+    """
+
+    def check(request: Request) -> Actor | None:
+        from waymark.identity.sessions import load_actor
+
+        actor = load_actor(request)
+        if permission == PUBLIC:
+            return actor
+        if actor is None:
+            raise NotSignedIn()
+        if not actor.can(permission):
+            raise Forbidden()
+        return actor
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def current_actor(request: Request) -> Actor | None:
+    """The actor the route's ``requires`` dependency loaded (None if signed out)."""
+    return getattr(request.state, "actor", None)
+
+
+def signed_in_actor(request: Request) -> Actor:
+    actor = current_actor(request)
+    if actor is None:
+        raise NotSignedIn()
+    return actor

@@ -1,0 +1,202 @@
+"""Sign-in and sign-out: young people (username + passphrase, /join invites) and staff
+(OIDC). Thin handlers: parse, call the service, render or redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from authlib.integrations.base_client.errors import OAuthError
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, field_validator
+from starlette.responses import RedirectResponse, Response
+
+from waymark.db import SessionDep
+from waymark.identity import messages as m
+from waymark.identity import service
+from waymark.identity.oidc import PROVIDER
+from waymark.identity.permissions import PUBLIC, requires
+from waymark.identity.sessions import COOKIE, clear_session_cookie, session_create, session_end, set_session_cookie
+from waymark.web.forms import FieldError, RawFormDep, parse_form
+from waymark.web.templating import render
+
+router = APIRouter()
+NEXT_KEY = "waymark_next"
+
+
+def safe_next(value: str | None) -> str:
+    """Only local paths: never redirect to another site after sign-in."""
+    if not value or len(value) > 500:
+        return "/"
+    parsed = urlparse(value)
+    if parsed.scheme or parsed.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def public_base_url(request: Request) -> str:
+    """WAYMARK_BASE_URL when set (behind a proxy), else the address this request used."""
+    return (request.app.state.settings.base_url or str(request.base_url)).rstrip("/")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _signed_in_redirect(request: Request, user: Any, next_url: str) -> Response:
+    settings = request.app.state.settings
+    with request.app.state.db.session() as session:
+        token = session_create(session, user=user, settings=settings)
+        session.commit()
+    response = RedirectResponse(next_url, status_code=303)
+    set_session_cookie(response, token, user=user, settings=settings)
+    return response
+
+
+# ------------------------------------------------------------- young people
+class LoginForm(BaseModel):
+    username: str = Field(min_length=1, max_length=40)
+    passphrase: str = Field(min_length=1, max_length=128)
+    next: str = ""
+
+
+LOGIN_MESSAGES = {
+    "username": {"string_too_short": m.USERNAME_REQUIRED, "missing": m.USERNAME_REQUIRED, "default": m.SIGN_IN_FAILED},
+    "passphrase": {"string_too_short": m.PASSPHRASE_REQUIRED, "missing": m.PASSPHRASE_REQUIRED,
+                   "default": m.SIGN_IN_FAILED},
+}
+
+
+@router.get("/login", dependencies=[requires(PUBLIC)])
+def login_page(request: Request, next: str = "", signed_out: bool = False) -> Response:
+    return render(request, "identity/login.html", {"form": None, "next": safe_next(next), "signed_out": signed_out})
+
+
+@router.post("/login", dependencies=[requires(PUBLIC)])
+def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    form = parse_form(LoginForm, raw, messages=LOGIN_MESSAGES)
+    next_url = safe_next(form.values.get("next"))
+    status = 422
+    if form.ok and form.data is not None:
+        try:
+            user = service.young_person_sign_in(
+                session, username=form.data.username, passphrase=form.data.passphrase,
+                ip=client_ip(request), settings=request.app.state.settings,
+            )
+            session.commit()
+            return _signed_in_redirect(request, user, next_url)
+        except service.Throttled as exc:
+            form.add_error("passphrase", exc.message)
+            status = 429
+        except service.SignInFailed as exc:
+            form.add_error("passphrase", exc.message)
+    form.values.pop("passphrase", None)  # never echo a passphrase back
+    return render(request, "identity/login.html", {"form": form, "next": next_url, "signed_out": False},
+                  status_code=status)
+
+
+@router.post("/logout", dependencies=[requires(PUBLIC)])
+def logout(request: Request, session: SessionDep) -> Response:
+    session_end(session, token=request.cookies.get(COOKIE))
+    response = RedirectResponse("/login?signed_out=1", status_code=303)
+    clear_session_cookie(response, settings=request.app.state.settings)
+    return response
+
+
+# -------------------------------------------------------------------- staff
+@router.get("/login/staff", dependencies=[requires(PUBLIC)])
+async def staff_login(request: Request, next: str = "") -> Response:
+    request.session.clear()
+    request.session[NEXT_KEY] = safe_next(next)
+    client = request.app.state.oauth.create_client(PROVIDER)
+    redirect_uri = public_base_url(request) + "/auth/callback"
+    try:
+        return await client.authorize_redirect(request, redirect_uri)
+    except Exception:  # provider unreachable: say so, never a 500
+        return render(request, "identity/staff_problem.html", {"message": m.SIGN_IN_NOT_FINISHED}, status_code=503)
+
+
+@router.get("/auth/callback", dependencies=[requires(PUBLIC)])
+async def staff_callback(request: Request) -> Response:
+    client = request.app.state.oauth.create_client(PROVIDER)
+    next_url = safe_next(request.session.get(NEXT_KEY))
+    try:
+        token = await client.authorize_access_token(request)
+    except (OAuthError, KeyError, ValueError):
+        request.session.clear()
+        return render(request, "identity/staff_problem.html", {"message": m.SIGN_IN_NOT_FINISHED}, status_code=400)
+    request.session.clear()
+    claims = dict(token.get("userinfo") or {})
+    with request.app.state.db.session() as session:
+        try:
+            user = service.staff_for_oidc(session, claims=claims)
+            session.commit()
+        except service.StaffNotRecognised as exc:
+            return render(request, "identity/staff_problem.html", {"message": exc.message}, status_code=403)
+    return _signed_in_redirect(request, user, next_url)
+
+
+# -------------------------------------------------------------------- invites
+class JoinForm(BaseModel):
+    username: str = Field(default="", max_length=40)
+    passphrase: str = Field(min_length=1, max_length=128)
+    confirm: str = Field(min_length=1, max_length=128)
+
+    @field_validator("confirm")
+    @classmethod
+    def _same(cls, value: str, info: Any) -> str:
+        if "passphrase" in info.data and value != info.data["passphrase"]:
+            raise FieldError(m.PASSPHRASE_MISMATCH)
+        return value
+
+
+JOIN_MESSAGES = {
+    "passphrase": {"string_too_short": m.PASSPHRASE_REQUIRED, "missing": m.PASSPHRASE_REQUIRED,
+                   "string_too_long": m.PASSPHRASE_TOO_LONG},
+    "confirm": {"string_too_short": m.CONFIRM_REQUIRED, "missing": m.CONFIRM_REQUIRED,
+                "string_too_long": m.PASSPHRASE_TOO_LONG},
+    "username": {"string_too_long": m.USERNAME_INVALID},
+}
+
+
+def _join_throttle(session: Any, request: Request) -> None:
+    settings = request.app.state.settings
+    service.throttle_check(session, keys_and_limits=[(f"join:{client_ip(request)}", settings.login_ip_limit)],
+                           settings=settings)
+
+
+@router.get("/join/{code}", dependencies=[requires(PUBLIC)])
+def join_page(request: Request, code: str, session: SessionDep) -> Response:
+    try:
+        _join_throttle(session, request)
+        _invite, user = service.invite_open(session, code=code)
+    except service.IdentityError as exc:
+        if isinstance(exc, service.InviteInvalid):
+            service.throttle_record_failure(session, keys=[f"join:{client_ip(request)}"])
+        return render(request, "identity/join_problem.html", {"message": exc.message},
+                      status_code=429 if isinstance(exc, service.Throttled) else 404)
+    return render(request, "identity/join.html", {"form": None, "young_person": user, "code": code})
+
+
+@router.post("/join/{code}", dependencies=[requires(PUBLIC)])
+def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    try:
+        _join_throttle(session, request)
+        _invite, user = service.invite_open(session, code=code)
+    except service.IdentityError as exc:
+        return render(request, "identity/join_problem.html", {"message": exc.message},
+                      status_code=429 if isinstance(exc, service.Throttled) else 404)
+    form = parse_form(JoinForm, raw, messages=JOIN_MESSAGES)
+    if form.ok and form.data is not None:
+        try:
+            user = service.invite_accept(session, code=code, username=form.data.username,
+                                         passphrase=form.data.passphrase)
+            return _signed_in_redirect(request, user, "/?welcome=1")
+        except service.InviteInvalid as exc:
+            return render(request, "identity/join_problem.html", {"message": exc.message}, status_code=404)
+        except service.IdentityError as exc:
+            form.add_error(exc.field or "passphrase", exc.message)
+    for secret in ("passphrase", "confirm"):
+        form.values.pop(secret, None)
+    return render(request, "identity/join.html", {"form": form, "young_person": user, "code": code},
+                  status_code=422)

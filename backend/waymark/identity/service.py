@@ -1,0 +1,306 @@
+"""Identity rules: sign-in (young people and staff), throttling, invites, caseloads.
+
+Plain functions taking a database session and keyword arguments; no HTTP here.
+Failures are the exceptions below, each carrying a message constant for the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from waymark import clock
+from waymark.audit.service import audit_record
+from waymark.identity import messages as m
+from waymark.identity.actor import Actor
+from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User, UserRole
+from waymark.identity.passphrase import (
+    USERNAME_RE,
+    hash_passphrase,
+    needs_rehash,
+    passphrase_problem,
+    verify_passphrase,
+)
+from waymark.identity.permissions import Forbidden
+from waymark.settings import Settings
+
+
+class IdentityError(Exception):
+    """A failure with a message for the person (a message constant)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class SignInFailed(IdentityError):
+    pass
+
+
+class Throttled(IdentityError):
+    pass
+
+
+class InviteInvalid(IdentityError):
+    pass
+
+
+class StaffNotRecognised(IdentityError):
+    pass
+
+
+class NotFound(Exception):
+    """The record does not exist, or is in another council (we do not say which)."""
+
+
+# ------------------------------------------------------------------ throttling
+def throttle_check(session: Session, *, keys_and_limits: Sequence[tuple[str, int]], settings: Settings) -> None:
+    """Raise ``Throttled`` if any key has reached its limit of failures in the window."""
+    since = clock.now() - timedelta(seconds=settings.login_window_seconds)
+    for key, limit in keys_and_limits:
+        query = select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key, LoginFailure.at >= since)
+        if int(session.exec(query).one()) >= limit:
+            raise Throttled(m.TOO_MANY_TRIES)
+
+
+def throttle_record_failure(session: Session, *, keys: Sequence[str]) -> None:
+    now = clock.now()
+    for key in keys:
+        session.add(LoginFailure(key=key, at=now))
+    session.commit()
+
+
+# ------------------------------------------------------------- young people
+def young_person_sign_in(
+    session: Session, *, username: str, passphrase: str, ip: str, settings: Settings
+) -> User:
+    """Check a young person's username and passphrase, with throttling per account and
+    per IP address. Raises ``Throttled`` or ``SignInFailed`` (the same message whether
+    or not the username exists)."""
+    username = username.strip().lower()
+    account_key, ip_key = f"yp:{username}"[:120], f"ip:{ip}"[:120]
+    throttle_check(
+        session,
+        keys_and_limits=[(account_key, settings.login_account_limit), (ip_key, settings.login_ip_limit)],
+        settings=settings,
+    )
+    user = session.exec(select(User).where(User.username == username, User.kind == YOUNG_PERSON)).first()
+    ok = verify_passphrase(user.passphrase_hash if user else None, passphrase)
+    if not ok or user is None or not user.is_active:
+        throttle_record_failure(session, keys=[account_key, ip_key])
+        raise SignInFailed(m.SIGN_IN_FAILED)
+    assert user.passphrase_hash is not None
+    if needs_rehash(user.passphrase_hash):
+        user.passphrase_hash = hash_passphrase(passphrase)
+        session.add(user)
+    audit_record(session, action="session.sign_in", actor=_actor_of(user), object_type="user", object_id=user.id,
+                 detail={"method": "passphrase"})
+    return user
+
+
+# -------------------------------------------------------------------- staff
+def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
+    """The staff member an OIDC identity belongs to, matched by verified email only.
+    Unknown emails do not get an account."""
+    email = str(claims.get("email") or "").strip().lower()
+    if not email:
+        raise StaffNotRecognised(m.STAFF_UNKNOWN)
+    if claims.get("email_verified") is not True:
+        raise StaffNotRecognised(m.STAFF_EMAIL_UNVERIFIED)
+    user = session.exec(select(User).where(User.email == email, User.kind == STAFF)).first()
+    if user is None or not user.is_active:
+        audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
+        session.commit()
+        raise StaffNotRecognised(m.STAFF_UNKNOWN)
+    audit_record(session, action="session.sign_in", actor=_actor_of(user), object_type="user", object_id=user.id,
+                 detail={"method": "oidc"})
+    return user
+
+
+def roles_of(session: Session, user_id: int) -> frozenset[str]:
+    return frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all())
+
+
+def _actor_of(user: User) -> Actor:
+    assert user.id is not None
+    return Actor(user_id=user.id, tenant_id=user.tenant_id, kind=user.kind, display_name=user.display_name)
+
+
+# ------------------------------------------------------------------ caseload
+@dataclass(frozen=True)
+class CaseloadEntry:
+    young_person: User
+    assignment: Assignment
+
+    @property
+    def has_account(self) -> bool:
+        return self.young_person.passphrase_hash is not None
+
+
+def _current_on(day: date) -> Any:
+    return (col(Assignment.starts_on) <= day) & or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) >= day)
+
+
+def caseload_for(session: Session, *, actor: Actor) -> list[CaseloadEntry]:
+    """The young people this worker is assigned to today, in their own council."""
+    rows = session.exec(
+        select(User, Assignment)
+        .join(Assignment, col(Assignment.young_person_id) == col(User.id))
+        .where(
+            Assignment.worker_id == actor.user_id,
+            Assignment.tenant_id == actor.tenant_id,
+            User.tenant_id == actor.tenant_id,
+            _current_on(clock.today()),
+        )
+        .order_by(col(User.display_name))
+    ).all()
+    return [CaseloadEntry(young_person=u, assignment=a) for u, a in rows]
+
+
+def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: int, audit: bool = True) -> User:
+    """A young person on this worker's current caseload. Another council's (or a
+    missing) record is ``NotFound``; one in the same council but not on the caseload is
+    ``Forbidden``. Each view, and each refusal, is written to the audit log."""
+    user = session.get(User, young_person_id)
+    if user is None or user.tenant_id != actor.tenant_id or user.kind != YOUNG_PERSON:
+        raise NotFound()
+    assigned = session.exec(
+        select(Assignment.id).where(
+            Assignment.worker_id == actor.user_id,
+            Assignment.young_person_id == young_person_id,
+            _current_on(clock.today()),
+        )
+    ).first()
+    if assigned is None:
+        audit_record(session, actor=actor, action="young_person.view_refused", subject_id=young_person_id)
+        session.commit()
+        raise Forbidden()
+    if audit:
+        audit_record(session, actor=actor, action="young_person.view", subject_id=young_person_id,
+                     object_type="user", object_id=young_person_id)
+        session.commit()
+    return user
+
+
+def current_workers(session: Session, *, young_person_id: int) -> list[User]:
+    """The workers assigned to a young person today, longest-standing first."""
+    rows = session.exec(
+        select(User)
+        .join(Assignment, col(Assignment.worker_id) == col(User.id))
+        .where(Assignment.young_person_id == young_person_id, _current_on(clock.today()))
+        .order_by(col(Assignment.starts_on))
+    ).all()
+    return list(rows)
+
+
+def tenant_get(session: Session, *, tenant_id: int) -> Tenant:
+    tenant = session.get(Tenant, tenant_id)
+    assert tenant is not None
+    return tenant
+
+
+# -------------------------------------------------------------------- invites
+# Crockford's base32 alphabet: no I, L, O or U, which people misread.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_LENGTH = 12  # 60 bits
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:40]
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH-JKMN: easier to read out or copy from paper."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tuple[Invite, str]:
+    """A new one-time invite for a young person on the actor's caseload. Earlier unused
+    invites for the same person stop working. Returns the invite and its code (shown
+    once; only its hash is kept)."""
+    young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    tenant = tenant_get(session, tenant_id=actor.tenant_id)
+    now = clock.now()
+    for old in session.exec(
+        select(Invite).where(
+            Invite.young_person_id == young_person_id, col(Invite.used_at).is_(None), Invite.expires_at > now
+        )
+    ).all():
+        old.expires_at = now
+        session.add(old)
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    assert young_person.id is not None
+    invite = Invite(
+        tenant_id=actor.tenant_id,
+        young_person_id=young_person.id,
+        created_by_id=actor.user_id,
+        code_hash=_hash_code(code),
+        created_at=now,
+        expires_at=now + timedelta(days=tenant.invite_days),
+    )
+    session.add(invite)
+    session.flush()
+    audit_record(session, actor=actor, action="invite.create", subject_id=young_person.id,
+                 object_type="invite", object_id=invite.id)
+    session.commit()
+    return invite, code
+
+
+def invite_open(session: Session, *, code: str) -> tuple[Invite, User]:
+    """The invite for ``code`` and its young person, if it can still be used."""
+    invite = session.exec(select(Invite).where(Invite.code_hash == _hash_code(code))).first()
+    if invite is None:
+        raise InviteInvalid(m.INVITE_UNKNOWN)
+    if invite.used_at is not None:
+        raise InviteInvalid(m.INVITE_USED)
+    if clock.now() >= invite.expires_at:
+        raise InviteInvalid(m.INVITE_EXPIRED)
+    user = session.get(User, invite.young_person_id)
+    if user is None or not user.is_active:
+        raise InviteInvalid(m.INVITE_UNKNOWN)
+    return invite, user
+
+
+def invite_accept(session: Session, *, code: str, username: str | None, passphrase: str) -> User:
+    """Use an invite: set the young person's passphrase (and username, if they have
+    none yet). The invite works once. Raises ``InviteInvalid`` or ``IdentityError``."""
+    invite, user = invite_open(session, code=code)
+    if user.username is None:
+        chosen = (username or "").strip().lower()
+        if not chosen:
+            raise IdentityError(m.USERNAME_REQUIRED, field="username")
+        if not USERNAME_RE.match(chosen):
+            raise IdentityError(m.USERNAME_INVALID, field="username")
+        if session.exec(select(User.id).where(User.username == chosen)).first() is not None:
+            raise IdentityError(m.USERNAME_TAKEN, field="username")
+    else:
+        chosen = user.username
+    problem = passphrase_problem(passphrase, username=chosen)
+    if problem:
+        raise IdentityError(problem, field="passphrase")
+    # Claim the invite with a conditional update, so two uses at once cannot both win.
+    claimed = session.execute(
+        update(Invite).where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None)).values(used_at=clock.now())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise InviteInvalid(m.INVITE_USED)
+    user.username = chosen
+    user.passphrase_hash = hash_passphrase(passphrase)
+    session.add(user)
+    audit_record(session, action="invite.accept", actor=_actor_of(user), subject_id=user.id,
+                 object_type="invite", object_id=invite.id)
+    session.commit()
+    return user

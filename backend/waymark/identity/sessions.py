@@ -1,0 +1,110 @@
+"""Server-side sessions: a 256-bit random token in an HttpOnly cookie, its SHA-256 in
+the database. Staff sessions end after 30 minutes idle or 12 hours; young people's
+last longer (settings). Sessions live in the database so any app instance can serve
+any request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, col, delete, select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from waymark import clock
+from waymark.identity.actor import Actor
+from waymark.identity.models import YOUNG_PERSON, AuthSession, User, UserRole
+from waymark.settings import Settings
+
+COOKIE = "waymark_session"
+# Write last_seen_at at most this often, not on every request.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_create(session: Session, *, user: User, settings: Settings) -> str:
+    """Start a session for ``user``; returns the token for the cookie. Caller commits."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    if user.kind == YOUNG_PERSON:
+        idle, absolute = settings.young_person_idle_timeout, settings.young_person_absolute_timeout
+    else:
+        idle, absolute = settings.staff_idle_timeout, settings.staff_absolute_timeout
+    assert user.id is not None
+    session.add(
+        AuthSession(
+            id_hash=hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(seconds=absolute),
+            idle_seconds=idle,
+        )
+    )
+    return token
+
+
+def session_end(session: Session, *, token: str | None) -> None:
+    if token:
+        session.exec(delete(AuthSession).where(col(AuthSession.id_hash) == hash_token(token)))  # type: ignore[call-overload]
+        session.commit()
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    if not token or len(token) > 100:
+        return None
+    id_hash = hash_token(token)
+    row = session.get(AuthSession, id_hash)
+    if row is None:
+        return None
+    now = clock.now()
+    if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_seconds):
+        session.delete(row)
+        session.commit()
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - row.last_seen_at >= _TOUCH_EVERY:
+        row.last_seen_at = now
+        session.add(row)
+        session.commit()
+    roles = frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    assert user.id is not None
+    return Actor(
+        user_id=user.id,
+        tenant_id=user.tenant_id,
+        kind=user.kind,
+        display_name=user.display_name,
+        roles=roles,
+        session_hash=id_hash,
+    )
+
+
+def load_actor(request: Request) -> Actor | None:
+    """The signed-in person for this request (cached on request.state)."""
+    if hasattr(request.state, "actor"):
+        return request.state.actor
+    token = request.cookies.get(COOKIE)
+    actor = None
+    if token:
+        with request.app.state.db.session() as session:
+            actor = actor_for_token(session, token)
+    request.state.actor = actor
+    return actor
+
+
+def set_session_cookie(response: Response, token: str, *, user: User, settings: Settings) -> None:
+    max_age = settings.young_person_absolute_timeout if user.kind == YOUNG_PERSON else None
+    response.set_cookie(
+        COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
+    )
+
+
+def clear_session_cookie(response: Response, *, settings: Settings) -> None:
+    response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")

@@ -1,0 +1,12 @@
+"""Import every feature's tables so the metadata is complete (Alembic, tests)."""
+
+from waymark.audit.models import AuditEvent  # noqa: F401
+from waymark.identity.models import (  # noqa: F401
+    Assignment,
+    AuthSession,
+    Invite,
+    LoginFailure,
+    Tenant,
+    User,
+    UserRole,
+)

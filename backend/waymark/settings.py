@@ -1,0 +1,107 @@
+"""Settings from WAYMARK_* environment variables (pydantic-settings).
+
+Secrets have no defaults. In demo mode only, missing secrets are generated once and
+kept under ``var/`` so a developer can run ``make run`` with nothing configured.
+Outside demo mode the app refuses to start without them (``Settings.check``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = ROOT / "var"
+
+
+class SettingsError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WAYMARK_", extra="ignore")
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'waymark.db'}"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: SecretStr | None = None
+    demo_mode: bool = False
+    # Where the app is reached; used for the OIDC redirect URI and Secure cookies.
+    base_url: str = ""
+    # Staff sign-in through the council's OpenID Connect provider.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    # The development OIDC provider that `make run` starts (demo mode only).
+    dev_idp_port: int = 9400
+    # Sessions (seconds).
+    staff_idle_timeout: int = 30 * 60
+    staff_absolute_timeout: int = 12 * 60 * 60
+    young_person_idle_timeout: int = 30 * 24 * 60 * 60
+    young_person_absolute_timeout: int = 90 * 24 * 60 * 60
+    # Sign-in throttling: failures allowed per account and per IP address in the window.
+    login_account_limit: int = 5
+    login_ip_limit: int = 30
+    login_window_seconds: int = 15 * 60
+    invite_days: int = 14
+    # Largest request body accepted (bytes); bigger requests get 413.
+    max_body_bytes: int = 2 * 1024 * 1024
+    # Trust X-Forwarded-For/Proto from this proxy (e.g. "127.0.0.1") for client IPs.
+    forwarded_allow_ips: str = ""
+    log_sql: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+    def check(self) -> Settings:
+        """Fill demo defaults or refuse unsafe settings. Returns self."""
+        if self.demo_mode:
+            if self.secret_key is None:
+                self.secret_key = SecretStr(_demo_secret())
+            if not self.oidc_issuer:
+                self.oidc_issuer = f"http://127.0.0.1:{self.dev_idp_port}"
+            if not self.oidc_client_id:
+                self.oidc_client_id = "waymark-demo"
+            if self.oidc_client_secret is None:
+                self.oidc_client_secret = SecretStr("waymark-demo-client-secret")
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("WAYMARK_SECRET_KEY", self.secret_key),
+                ("WAYMARK_OIDC_ISSUER", self.oidc_issuer),
+                ("WAYMARK_OIDC_CLIENT_ID", self.oidc_client_id),
+                ("WAYMARK_OIDC_CLIENT_SECRET", self.oidc_client_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise SettingsError(
+                "Waymark will not start without: " + ", ".join(missing)
+                + ". Set them, or set WAYMARK_DEMO_MODE=true for a local demo."
+            )
+        assert self.secret_key is not None
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise SettingsError("WAYMARK_SECRET_KEY must be at least 32 characters.")
+        return self
+
+
+def _demo_secret() -> str:
+    """A random secret kept in var/ so demo sessions survive a restart."""
+    path = VAR_DIR / "demo-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

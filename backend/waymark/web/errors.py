@@ -1,0 +1,82 @@
+"""Friendly error pages (and JSON for /api/), never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from waymark.identity.permissions import Forbidden, NotSignedIn
+from waymark.web.i18n import N_
+
+log = logging.getLogger("waymark")
+
+TITLES = {
+    400: N_("There is a problem with this request"),
+    403: N_("You cannot see this page"),
+    404: N_("Page not found"),
+    405: N_("This page does not do that"),
+    413: N_("That was too big to send"),
+    422: N_("There is a problem with this request"),
+    429: N_("Too many tries"),
+    500: N_("Sorry, something went wrong"),
+}
+REASONS = {
+    "csrf": N_("This form has expired. Go back, reload the page and try again. Nothing was saved."),
+    "cross_site": N_("This request came from another website, so we did not act on it."),
+    "too_large": N_("What you sent is too big. Nothing was saved."),
+}
+
+
+def error_response(request: Request, status: int, reason: str | None = None) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": reason or TITLES.get(status, "error")}, status_code=status)
+    from waymark.web.templating import render
+
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": TITLES.get(status, TITLES[500]), "reason": REASONS.get(reason or "")},
+        status_code=status,
+    )
+
+
+async def csrf_failure(scope: Scope, receive: Receive, send: Send, status: int, reason: str) -> None:
+    request = Request(scope, receive)
+    request.state.actor = None
+    await error_response(request, status, reason)(scope, receive, send)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "sign_in_required"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_response(request, 403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = error_response(request, exc.status_code)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 400)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500)

@@ -1,0 +1,98 @@
+"""Jinja2 with babel's gettext, one environment per language, and ``render`` for routes.
+
+Templates live beside their feature (``<feature>/templates/<feature>/...``) and the
+shared layout in ``web/templates``. When htmx asks (``HX-Request`` without
+``HX-Boosted``) and a ``block`` is named, only that block is rendered
+(jinja2-fragments), so one template serves the page and its fragment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from waymark.identity.permissions import ROLE_LABELS
+from waymark.web import i18n
+from waymark.web.assets import static_url
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+@lru_cache
+def template_dirs() -> tuple[Path, ...]:
+    dirs = [PACKAGE_DIR / "web" / "templates"]
+    dirs += sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
+    return tuple(dirs)
+
+
+@lru_cache
+def environment(locale: str) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs()]),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        static_url=static_url,
+        role_labels=ROLE_LABELS,
+        languages=i18n.LANGUAGES,
+        locale=locale,
+        text_dir=i18n.text_direction(locale),
+    )
+    env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt, locale=locale)
+    env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": format_datetime(
+        value, fmt, tzinfo="Europe/London", locale=locale
+    )
+    return env
+
+
+def is_htmx_fragment(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    from waymark.web.csrf import request_csrf_token
+
+    locale = i18n.request_locale(request)
+    env = environment(locale)
+    actor = getattr(request.state, "actor", None)
+    ctx = {
+        "request": request,
+        "actor": actor,
+        "csrf_token": lambda: request_csrf_token(request),
+        "current_path": request.url.path,
+        **(context or {}),
+    }
+    if block and is_htmx_fragment(request):
+        html = render_block(env, template, block, **ctx)
+    else:
+        html = env.get_template(template).render(**ctx)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if actor is not None:
+        # Tells the service worker whose page this is (an opaque per-session value):
+        # it keeps pages only for the person signed in and drops them at sign-out.
+        response.headers["x-waymark-owner"] = actor.session_hash[:16]
+    return response
+
+
+def gettext(request: Request, message: str) -> str:
+    return i18n.translations(i18n.request_locale(request)).gettext(message)
