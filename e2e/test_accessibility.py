@@ -1,0 +1,154 @@
+"""Every page each role can reach: axe (WCAG 2.2 AA + best practice), no sideways
+scrolling at 320 px, nothing from another origin, and the HTML budget (14 KB
+compressed, one round trip on a slow phone connection)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, Response, expect
+
+from e2e.helpers import (
+    STAFF,
+    foreign_requests,
+    origin_of,
+    record_requests,
+    report_budget,
+    sign_in_staff,
+    sign_in_young_person,
+)
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+}
+NARROW = {"viewport": {"width": 320, "height": 640}}
+SKIP_PREFIXES = ("/logout", "/login/staff", "/auth/", "/static/", "/join/")
+MAX_PAGES = 40
+HTML_BUDGET = 14 * 1024
+ROLES = ["anonymous", "amara", *STAFF]
+
+_axe = Axe()
+
+
+def check_page(page: Page, response: Response | None, label: str) -> list[str]:
+    """Problems on the page now showing: axe violations, overflow at 320 px, HTML size."""
+    problems = []
+    results = _axe.run(page, options=AXE_OPTIONS)
+    if results.violations_count:
+        problems.append(f"{label}: axe found {results.violations_count} violation(s)\n{results.generate_report()}")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > 320:
+        problems.append(f"{label}: page is {widths[0]} px wide at a 320 px viewport (scrolls sideways)")
+    if response is not None:
+        size = response.request.sizes()["responseBodySize"]
+        encoding = response.headers.get("content-encoding")
+        report_budget(f"HTML {label}: {size} bytes ({encoding or 'identity'}), status {response.status}")
+        if size > HTML_BUDGET:
+            problems.append(f"{label}: HTML is {size} bytes compressed, over the {HTML_BUDGET} byte budget")
+        if size >= 500 and encoding != "gzip":
+            problems.append(f"{label}: HTML sent without gzip (content-encoding {encoding!r})")
+    return problems
+
+
+def crawl(page: Page, base_url: str, label: str) -> tuple[list[str], list[str]]:
+    """Breadth-first over same-origin GET links from /. Returns (pages, problems)."""
+    start = base_url + "/"
+    queue, seen, visited, problems = deque([start]), {start}, [], []
+    while queue and len(visited) < MAX_PAGES:
+        url = queue.popleft()
+        response = page.goto(url)
+        assert response is not None, url
+        path = url.removeprefix(base_url)
+        visited.append(path)
+        if response.status != 200:
+            problems.append(f"{label} {path}: a link leads to a page with status {response.status}")
+        problems += check_page(page, response, f"{label} {path}")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            target = urldefrag(href)[0]
+            parts = urlsplit(target)
+            if origin_of(target) != origin_of(base_url) or parts.path.startswith(SKIP_PREFIXES):
+                continue
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return visited, problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_person_browses_accessible_pages(
+    role: str, base_url: str, make_context: Callable[..., BrowserContext]
+) -> None:
+    # The service worker is blocked so every page comes from the server and is measured.
+    context = make_context(**NARROW, service_workers="block")
+    requests = record_requests(context)
+    page = context.new_page()
+    if role == "amara":
+        sign_in_young_person(page, role)
+    elif role in STAFF:
+        sign_in_staff(page, role, base_url)
+    requests.clear()  # the provider's page is another origin on purpose
+
+    visited, problems = crawl(page, base_url, role)
+    print(f"{role}: crawled {len(visited)} page(s): {', '.join(visited)}")
+    assert visited[0] == "/"
+    if role == "anonymous":
+        assert "/login" in visited
+    if role == "priya@riverside.example":
+        assert "/staff/caseload" in visited and sum(p.startswith("/staff/young-people/") for p in visited) == 3
+    if role == "alex@riverside.example":
+        assert "/staff/audit" in visited
+    assert not problems, "\n\n".join(problems)
+    assert not foreign_requests(requests, base_url), foreign_requests(requests, base_url)
+
+
+def test_visitor_sees_accessible_error_states(
+    base_url: str, make_context: Callable[..., BrowserContext]
+) -> None:
+    context = make_context(**NARROW, service_workers="block")
+    requests = record_requests(context)
+    page = context.new_page()
+    problems = []
+
+    page.goto("/login")
+    page.fill("#username", "leah")
+    page.fill("#passphrase", "not her passphrase at all")
+    with page.expect_response(lambda r: r.url == base_url + "/login" and r.request.method == "POST") as posted:
+        page.locator("main form button[type=submit]").click()
+    assert posted.value.status == 422
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#passphrase")).to_have_attribute("aria-invalid", "true")
+    assert page.title().startswith("Error:")
+    problems += check_page(page, None, "wrong passphrase /login")
+
+    page.goto("/login")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    problems += check_page(page, None, "empty form /login")
+
+    for path, status, heading in (
+        ("/no-such-page", 404, "Page not found"),
+        ("/join/NOTAREALCODE", 404, "This invite does not work"),
+        ("/offline", 200, "You are offline"),
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == status, path
+        expect(page.locator("h1")).to_have_text(heading)
+        problems += check_page(page, response, path)
+
+    # A signed-in young person on a staff page.
+    page.goto("/login")
+    page.fill("#username", "amara")
+    page.fill("#passphrase", "riverside demo passphrase")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Hello, Amara")
+    response = page.goto("/staff/caseload")
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("You cannot see this page")
+    problems += check_page(page, response, "403 /staff/caseload")
+
+    assert not problems, "\n\n".join(problems)
+    assert not foreign_requests(requests, base_url), foreign_requests(requests, base_url)

@@ -1,0 +1,142 @@
+"""Test harness: a real database (SQLite always, PostgreSQL when
+WAYMARK_TEST_POSTGRES_URL is set), migrated once per run and rolled back after every
+test; the real app on top of it; a real OIDC provider process thread for staff sign-in.
+
+Every test that uses ``db`` (directly or through ``app``/``client``) runs once per
+database backend.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from oidc_provider_mock import app as oidc_app
+from pydantic import SecretStr
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from tests import factories
+from tests.pagecheck import PageClient
+from waymark import clock, db
+from waymark.app import create_app
+from waymark.identity.dev_idp import demo_users
+from waymark.settings import Settings
+
+POSTGRES_URL = os.environ.get("WAYMARK_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database for the whole run. PostgreSQL gets a schema of its own, so
+    runs on the same server do not meet."""
+    if request.param == "sqlite":
+        eng = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+        db.migrate(eng)
+        yield eng
+        eng.dispose()
+        return
+    schema = f"waymark_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        db.migrate(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+class RollbackDatabase(db.Database):
+    """Every session joins one outer transaction, rolled back after the test; a
+    service's ``commit()`` only releases a savepoint."""
+
+    def __init__(self, engine: Engine, connection: Connection):
+        super().__init__(engine)
+        self.connection = connection
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+            yield s
+
+
+@pytest.fixture
+def database(engine: Engine) -> Iterator[RollbackDatabase]:
+    connection = engine.connect()
+    outer = connection.begin()
+    try:
+        yield RollbackDatabase(engine, connection)
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def db_session(database: RollbackDatabase) -> Iterator[Session]:
+    with database.session() as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+# ------------------------------------------------------------------ OIDC
+@pytest.fixture(scope="session")
+def oidc_issuer() -> Iterator[str]:
+    """A real OpenID Connect provider (oidc-provider-mock) on a free port."""
+    server = make_server("127.0.0.1", 0, oidc_app(user_claims=demo_users(), require_nonce=True), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def make_settings(oidc_issuer: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "demo_mode": False,
+        "secret_key": SecretStr(secrets.token_urlsafe(48)),
+        "oidc_issuer": oidc_issuer,
+        "oidc_client_id": "waymark-tests",
+        "oidc_client_secret": SecretStr("waymark-tests-secret"),
+        "database_url": "sqlite://",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(oidc_issuer: str) -> Settings:
+    return make_settings(oidc_issuer)
+
+
+@pytest.fixture
+def app(settings: Settings, database: RollbackDatabase) -> Any:
+    return create_app(settings, database=database)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[PageClient]:
+    with PageClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def world(db_session: Session) -> factories.World:
+    """Two councils with a caseload each (see factories.World)."""
+    return factories.make_world(db_session)
