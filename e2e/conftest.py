@@ -20,6 +20,8 @@ from werkzeug.serving import make_server
 
 from e2e.helpers import BUDGET_LINES, CHROMIUM, PHONE
 
+from oidc_provider_mock import app as idp_app
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -75,8 +77,6 @@ def _free_socket() -> socket.socket:
 def idp_url() -> Iterator[str]:
     """oidc-provider-mock with the demo staff predefined. It takes its issuer from the
     Host header, so the app and the browser both use 127.0.0.1."""
-    from oidc_provider_mock import app as idp_app
-
     from waymark.identity.dev_idp import demo_users
 
     server = make_server("127.0.0.1", 0, idp_app(user_claims=demo_users(), require_nonce=True), threaded=True)

@@ -40,7 +40,7 @@ def origin_of(url: str) -> str:
 def record_requests(context: BrowserContext) -> list[Request]:
     """Every request the context makes from now on (pages and service workers)."""
     seen: list[Request] = []
-    context.on("request", seen.append)
+    context.on("request", lambda request: seen.append(request))
     return seen
 
 

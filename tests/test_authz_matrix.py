@@ -1,0 +1,70 @@
+"""The authorisation matrix (tests/authz_matrix.toml) tried for real: every route, as
+every role and signed out; object routes also with another adviser's young person
+(403) and another council's (404)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import factories
+from tests.test_route_inventory import app_routes
+from waymark.app import create_app
+from waymark.identity.permissions import ROLES
+
+MATRIX = tomllib.loads((Path(__file__).parent / "authz_matrix.toml").read_text())["route"]
+WHO = ["anonymous", *ROLES]
+
+
+def test_every_route_has_a_row_and_every_row_a_route(settings: Any) -> None:
+    in_matrix = {(r["method"], r["path"]) for r in MATRIX}
+    assert len(in_matrix) == len(MATRIX), "a route is listed twice"
+    assert app_routes(create_app(settings)) == in_matrix
+
+
+def _url(row: dict[str, Any], young_person_id: int) -> str:
+    return (row["path"].replace("{young_person_id}", str(young_person_id)).replace("{code}", "NOSUCHCODE"))
+
+
+def _call(client: Any, row: dict[str, Any], url: str) -> Any:
+    if row["method"] == "GET":
+        return client.get(url)
+    token = factories.csrf_from(client.get("/login").text)
+    return client.request(row["method"], url, data={"csrf_token": token})
+
+
+def _denied(response: Any, who: str) -> bool:
+    if who == "anonymous":
+        return response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) -> None:
+    if who == "young_person":
+        factories.sign_in(client, db_session, world.yp)
+    elif who != "anonymous":
+        factories.sign_in(client, db_session, world.staff_by_role[who])
+    problems = []
+    # Sign-out last: it ends the session the other rows need.
+    for row in sorted(MATRIX, key=lambda r: r["path"] == "/logout"):
+        allowed = "anyone" in row["allow"] or (who != "anonymous" and ("signed_in" in row["allow"]
+                                                                          or who in row["allow"]))
+        response = _call(client, row, _url(row, world.yp.id))
+        if allowed and (_denied(response, who) or response.status_code >= 500):
+            problems.append(f"{who} refused {row['method']} {row['path']}: {response.status_code}")
+        if not allowed and not _denied(response, who):
+            problems.append(f"{who} allowed {row['method']} {row['path']}: {response.status_code}")
+        if allowed and row.get("object") == "young_person" and who != "anonymous":
+            other = _call(client, row, _url(row, world.other_yp.id))
+            if other.status_code != 403:
+                problems.append(f"{who} {row['method']} {row['path']} with another adviser's young person: "
+                                f"{other.status_code}, want 403")
+            elsewhere = _call(client, row, _url(row, world.b_yp.id))
+            if elsewhere.status_code != 404:
+                problems.append(f"{who} {row['method']} {row['path']} with another council's young person: "
+                                f"{elsewhere.status_code}, want 404")
+    assert not problems, "\n".join(problems)
