@@ -58,7 +58,7 @@ lint: install-dev ## ruff
 
 i18n: install-dev ## Extract messages to locales/messages.pot and update the Welsh catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -l cy --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -l cy --no-fuzzy-matching --ignore-pot-creation-date
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var test-results
