@@ -15,6 +15,7 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
+from waymark.web.params import RecordId
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff")
@@ -45,12 +46,12 @@ def _record(request: Request, session: SessionDep, young_person_id: int, invite_
 
 
 @router.get("/young-people/{young_person_id}", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])
-def young_person_record(request: Request, young_person_id: int, session: SessionDep) -> Response:
+def young_person_record(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
     return _record(request, session, young_person_id)
 
 
 @router.post("/young-people/{young_person_id}/invites", dependencies=[requires(INVITE_CREATE)])
-def invite_create(request: Request, young_person_id: int, session: SessionDep) -> Response:
+def invite_create(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
     actor = signed_in_actor(request)
     try:
         _invite, code = service.invite_create(session, actor=actor, young_person_id=young_person_id)

@@ -37,8 +37,14 @@ REASONS = {
 def error_response(request: Request, status: int, reason: str | None = None) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": reason or TITLES.get(status, "error")}, status_code=status)
+    from waymark.identity.sessions import load_actor
     from waymark.web.templating import render
 
+    if not hasattr(request.state, "actor"):
+        try:
+            load_actor(request)
+        except Exception:  # the database may be what failed; show the page anyway
+            request.state.actor = None
     return render(
         request,
         "errors/error.html",
