@@ -62,3 +62,6 @@ i18n: install-dev ## Extract messages to locales/messages.pot and update the Wel
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var test-results
+
+bench: install-dev ## Throughput of key pages as a ratio to /healthz, measured in one run
+	$(BIN)/python bench/bench.py
