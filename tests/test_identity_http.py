@@ -238,3 +238,22 @@ def factories_client(app):
     from tests.pagecheck import PageClient
 
     return PageClient(app, base_url="http://testserver")
+
+
+def test_expired_invite_says_so_and_sets_nothing(client, db_session, world):
+    from datetime import timedelta
+
+    from waymark import clock
+
+    code = make_invite(client, db_session, world)
+    token = factories.csrf_from(client.get(f"/join/{code}").text)
+    clock.advance(timedelta(days=15))
+    page = client.get(f"/join/{code}")
+    assert page.status_code == 404 and m.INVITE_EXPIRED in page.text
+    before = world.yp.passphrase_hash
+    response = client.post(f"/join/{code}", data={"csrf_token": token, "passphrase": "river moon biscuit lamp",
+                                                 "confirm": "river moon biscuit lamp"})
+    assert response.status_code == 404 and m.INVITE_EXPIRED in response.text
+    db_session.refresh(world.yp)
+    assert world.yp.passphrase_hash == before
+    assert COOKIE not in client.cookies
