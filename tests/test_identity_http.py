@@ -137,6 +137,10 @@ def test_sign_out_ends_the_session(client, db_session, world):
     response = client.post("/logout", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["location"] == "/login?signed_out=1"
     assert sessions(db_session) == []
+    from waymark.audit.models import AuditEvent
+
+    assert db_session.exec(select(AuditEvent.actor_id).where(AuditEvent.action == "session.sign_out")).all() == [
+        world.yp.id]
     assert "Hello, Ada" not in client.get("/").text
     assert 'data-signed-out="1"' in client.get("/login?signed_out=1").text
 

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
+from waymark.audit.service import audit_record
 from waymark.db import SessionDep
 from waymark.identity import messages as m
 from waymark.identity import service
 from waymark.identity.oidc import PROVIDER
-from waymark.identity.permissions import PUBLIC, requires
+from waymark.identity.permissions import PUBLIC, current_actor, requires
 from waymark.identity.sessions import COOKIE, clear_session_cookie, session_create, session_end, set_session_cookie
 from waymark.web.forms import FieldError, RawFormDep, parse_form
 from waymark.web.templating import render
@@ -97,6 +98,9 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
 
 @router.post("/logout", dependencies=[requires(PUBLIC)])
 def logout(request: Request, session: SessionDep) -> Response:
+    actor = current_actor(request)
+    if actor is not None:
+        audit_record(session, action="session.sign_out", actor=actor)
     session_end(session, token=request.cookies.get(COOKIE))
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     clear_session_cookie(response, settings=request.app.state.settings)
