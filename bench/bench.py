@@ -78,8 +78,12 @@ def sign_in(base: str) -> dict[str, str]:
 def main() -> int:
     tmp = tempfile.mkdtemp(prefix="waymark-bench-")
     port = free_port()
-    env = {**os.environ, "WAYMARK_DEMO_MODE": "true", "WAYMARK_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-           "WAYMARK_PORT": str(port)}
+    env = {
+        **os.environ,
+        "WAYMARK_DEMO_MODE": "true",
+        "WAYMARK_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "WAYMARK_PORT": str(port),
+    }
     waymark = str(Path(sys.executable).parent / "waymark")
     subprocess.run([waymark, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([waymark, "seed-demo"], env=env, check=True, capture_output=True)
@@ -93,8 +97,11 @@ def main() -> int:
             except httpx.HTTPError:
                 time.sleep(0.1)
         cookies = sign_in(base)
-        targets = [("/healthz (baseline)", "/healthz", {}), ("/login signed out", "/login", {}),
-                   ("/ young person home", "/", cookies)]
+        targets = [
+            ("/healthz (baseline)", "/healthz", {}),
+            ("/login signed out", "/login", {}),
+            ("/ young person home", "/", cookies),
+        ]
         use_wrk = shutil.which("wrk") is not None
         tool = "wrk" if use_wrk else "httpx (install wrk for truer figures)"
         print(f"{CONCURRENCY} concurrent clients ({tool}), {SECONDS:.0f} s a target, 1 server worker, SQLite")

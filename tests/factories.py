@@ -37,12 +37,19 @@ def make_tenant(session: Session, *, name: str | None = None, invite_days: int =
     return tenant
 
 
-def make_staff(session: Session, tenant: Tenant, *roles: str, name: str | None = None, email: str | None = None) -> User:
+def make_staff(
+    session: Session, tenant: Tenant, *roles: str, name: str | None = None, email: str | None = None
+) -> User:
     n = next(_seq)
     name = name or f"Worker {n}"
     assert tenant.id is not None
-    user = User(tenant_id=tenant.id, kind=STAFF, display_name=name.split()[0], full_name=name,
-                email=(email or f"worker{n}@{tenant.slug}.example").lower())
+    user = User(
+        tenant_id=tenant.id,
+        kind=STAFF,
+        display_name=name.split()[0],
+        full_name=name,
+        email=(email or f"worker{n}@{tenant.slug}.example").lower(),
+    )
     session.add(user)
     session.flush()
     assert user.id is not None
@@ -53,17 +60,27 @@ def make_staff(session: Session, tenant: Tenant, *roles: str, name: str | None =
 
 
 def make_young_person(
-    session: Session, tenant: Tenant, *, name: str | None = None, username: str | None = "auto",
-    with_passphrase: bool = True, date_of_birth: date | None = None, care_status: str = "former_relevant",
+    session: Session,
+    tenant: Tenant,
+    *,
+    name: str | None = None,
+    username: str | None = "auto",
+    with_passphrase: bool = True,
+    date_of_birth: date | None = None,
+    care_status: str = "former_relevant",
 ) -> User:
     n = next(_seq)
     name = name or f"Young Person{n}"
     assert tenant.id is not None
     user = User(
-        tenant_id=tenant.id, kind=YOUNG_PERSON, display_name=name.split()[0], full_name=name,
+        tenant_id=tenant.id,
+        kind=YOUNG_PERSON,
+        display_name=name.split()[0],
+        full_name=name,
         username=(f"yp{n}" if username == "auto" else username),
         passphrase_hash=passphrase_hash() if with_passphrase else None,
-        date_of_birth=date_of_birth or date(2006, 5, 17), care_status=care_status,
+        date_of_birth=date_of_birth or date(2006, 5, 17),
+        care_status=care_status,
     )
     session.add(user)
     session.flush()
@@ -73,11 +90,17 @@ def make_young_person(
     return user
 
 
-def assign(session: Session, worker: User, young_person: User, *, starts_on: date | None = None,
-           ends_on: date | None = None) -> Assignment:
+def assign(
+    session: Session, worker: User, young_person: User, *, starts_on: date | None = None, ends_on: date | None = None
+) -> Assignment:
     assert worker.id is not None and young_person.id is not None
-    assignment = Assignment(tenant_id=young_person.tenant_id, worker_id=worker.id, young_person_id=young_person.id,
-                            starts_on=starts_on or clock.today() - timedelta(days=30), ends_on=ends_on)
+    assignment = Assignment(
+        tenant_id=young_person.tenant_id,
+        worker_id=worker.id,
+        young_person_id=young_person.id,
+        starts_on=starts_on or clock.today() - timedelta(days=30),
+        ends_on=ends_on,
+    )
     session.add(assignment)
     session.commit()
     return assignment
@@ -129,5 +152,6 @@ def make_world(session: Session) -> World:
     staff_by_role = {"personal_adviser": pa}
     for role in ("participation_officer", "moderator", "manager", "admin", "panel_member"):
         staff_by_role[role] = make_staff(session, a, role)
-    return World(a=a, b=b, pa=pa, yp=yp, other_pa=other_pa, other_yp=other_yp, b_pa=b_pa, b_yp=b_yp,
-                 staff_by_role=staff_by_role)
+    return World(
+        a=a, b=b, pa=pa, yp=yp, other_pa=other_pa, other_yp=other_yp, b_pa=b_pa, b_yp=b_yp, staff_by_role=staff_by_role
+    )

@@ -76,8 +76,14 @@ def check_page(html: str, *, url: str = "") -> BeautifulSoup:
         handlers = [a for a in el.attrs if a.startswith("on") or a.startswith("hx-on")]
         if handlers:
             problems.append(f"inline handler {handlers} on <{el.name}>")
-    for tag, attr in (("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("audio", "src"),
-                      ("video", "src")):
+    for tag, attr in (
+        ("link", "href"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("audio", "src"),
+        ("video", "src"),
+    ):
         for el in soup.find_all(tag, attrs={attr: True}):
             if _foreign(el[attr]):
                 problems.append(f"<{tag}> from another origin: {el[attr]}")

@@ -26,7 +26,7 @@ def test_every_route_has_a_row_and_every_row_a_route(settings: Any) -> None:
 
 
 def _url(row: dict[str, Any], young_person_id: int) -> str:
-    return (row["path"].replace("{young_person_id}", str(young_person_id)).replace("{code}", "NOSUCHCODE"))
+    return row["path"].replace("{young_person_id}", str(young_person_id)).replace("{code}", "NOSUCHCODE")
 
 
 def _call(client: Any, row: dict[str, Any], url: str) -> Any:
@@ -51,8 +51,9 @@ def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) 
     problems = []
     # Sign-out last: it ends the session the other rows need.
     for row in sorted(MATRIX, key=lambda r: r["path"] == "/logout"):
-        allowed = "anyone" in row["allow"] or (who != "anonymous" and ("signed_in" in row["allow"]
-                                                                          or who in row["allow"]))
+        allowed = "anyone" in row["allow"] or (
+            who != "anonymous" and ("signed_in" in row["allow"] or who in row["allow"])
+        )
         response = _call(client, row, _url(row, world.yp.id))
         if allowed and (_denied(response, who) or response.status_code >= 500):
             problems.append(f"{who} refused {row['method']} {row['path']}: {response.status_code}")
@@ -61,10 +62,14 @@ def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) 
         if allowed and row.get("object") == "young_person" and who != "anonymous":
             other = _call(client, row, _url(row, world.other_yp.id))
             if other.status_code != 403:
-                problems.append(f"{who} {row['method']} {row['path']} with another adviser's young person: "
-                                f"{other.status_code}, want 403")
+                problems.append(
+                    f"{who} {row['method']} {row['path']} with another adviser's young person: "
+                    f"{other.status_code}, want 403"
+                )
             elsewhere = _call(client, row, _url(row, world.b_yp.id))
             if elsewhere.status_code != 404:
-                problems.append(f"{who} {row['method']} {row['path']} with another council's young person: "
-                                f"{elsewhere.status_code}, want 404")
+                problems.append(
+                    f"{who} {row['method']} {row['path']} with another council's young person: "
+                    f"{elsewhere.status_code}, want 404"
+                )
     assert not problems, "\n".join(problems)

@@ -23,16 +23,24 @@ def test_seed_demo_creates_every_account(db_session):
     for username, age in expected_ages.items():
         assert age_on(people[username].date_of_birth, clock.today()) == age, username
     assert tenants[people["noor"].tenant_id] == "Hillside Council"
-    roles = {(u.email, r.role) for u in people.values() for r in db_session.exec(
-        select(UserRole).where(UserRole.user_id == u.id)).all() if u.email}
+    roles = {
+        (u.email, r.role)
+        for u in people.values()
+        for r in db_session.exec(select(UserRole).where(UserRole.user_id == u.id)).all()
+        if u.email
+    }
     assert ("cllr.dunbar@riverside.example", "panel_member") in roles
     assert ("dev@hillside.example", "personal_adviser") in roles
     current = db_session.exec(select(Assignment).where(Assignment.ends_on == None)).all()  # noqa: E711
     priya = people["priya@riverside.example"]
     assert sorted(people_by_id(people)[a.young_person_id] for a in current if a.worker_id == priya.id) == [
-        "amara", "kai", "leah"]
-    user = service.young_person_sign_in(db_session, username="noor", passphrase=DEMO_PASSPHRASE, ip="x",
-                                        settings=Settings())
+        "amara",
+        "kai",
+        "leah",
+    ]
+    user = service.young_person_sign_in(
+        db_session, username="noor", passphrase=DEMO_PASSPHRASE, ip="x", settings=Settings()
+    )
     assert user.username == "noor"
 
 

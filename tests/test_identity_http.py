@@ -68,8 +68,11 @@ def test_too_many_tries_gets_a_clear_429(client, world):
 def test_over_long_and_malformed_fields_get_422_not_500(client, db_session, world):
     assert login(client, "a" * 5000, "b" * 5000).status_code == 422
     token = factories.csrf_from(client.get("/login").text)
-    response = client.post("/login", content=b"csrf_token=" + token.encode() + b"&username=%FF%FE&passphrase=%00",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/login",
+        content=b"csrf_token=" + token.encode() + b"&username=%FF%FE&passphrase=%00",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code in (400, 422)
     assert sessions(db_session) == []
 
@@ -86,8 +89,9 @@ def test_missing_or_wrong_csrf_token_is_refused_and_changes_nothing(client, db_s
     no_token = client.post("/login", data={"username": world.yp.username, "passphrase": factories.PASSPHRASE})
     assert no_token.status_code == 403
     assert "This form has expired" in no_token.text
-    wrong = client.post("/login", data={"csrf_token": "A" * 86, "username": world.yp.username,
-                                        "passphrase": factories.PASSPHRASE})
+    wrong = client.post(
+        "/login", data={"csrf_token": "A" * 86, "username": world.yp.username, "passphrase": factories.PASSPHRASE}
+    )
     assert wrong.status_code == 403
     assert sessions(db_session) == []
 
@@ -96,16 +100,19 @@ def test_csrf_token_from_another_browser_is_refused(app, client, world):
     token = factories.csrf_from(client.get("/login").text)
     with factories_client(app) as other:
         other.get("/login")
-        response = other.post("/login", data={"csrf_token": token, "username": world.yp.username,
-                                              "passphrase": factories.PASSPHRASE})
+        response = other.post(
+            "/login", data={"csrf_token": token, "username": world.yp.username, "passphrase": factories.PASSPHRASE}
+        )
     assert response.status_code == 403
 
 
 def test_cross_site_post_is_refused_even_with_a_token(client, world):
     token = factories.csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"csrf_token": token, "username": world.yp.username,
-                                           "passphrase": factories.PASSPHRASE},
-                           headers={"sec-fetch-site": "cross-site"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": world.yp.username, "passphrase": factories.PASSPHRASE},
+        headers={"sec-fetch-site": "cross-site"},
+    )
     assert response.status_code == 403
 
 
@@ -113,8 +120,9 @@ def test_htmx_requests_may_send_the_token_in_a_header(client, db_session, world)
     factories.sign_in(client, db_session, world.pa)
     page = client.get(f"/staff/young-people/{world.yp.id}")
     token = factories.csrf_from(page.text)
-    response = client.post(f"/staff/young-people/{world.yp.id}/invites",
-                           headers={"x-csrf-token": token, "hx-request": "true"})
+    response = client.post(
+        f"/staff/young-people/{world.yp.id}/invites", headers={"x-csrf-token": token, "hx-request": "true"}
+    )
     assert response.status_code == 200
     assert "<html" not in response.text  # a fragment for htmx, not a page
     assert 'class="invite-code"' in response.text
@@ -140,7 +148,8 @@ def test_sign_out_ends_the_session(client, db_session, world):
     from waymark.audit.models import AuditEvent
 
     assert db_session.exec(select(AuditEvent.actor_id).where(AuditEvent.action == "session.sign_out")).all() == [
-        world.yp.id]
+        world.yp.id
+    ]
     assert "Hello, Ada" not in client.get("/").text
     assert 'data-signed-out="1"' in client.get("/login?signed_out=1").text
 
@@ -148,8 +157,11 @@ def test_sign_out_ends_the_session(client, db_session, world):
 # -------------------------------------------------------------------- invites
 def make_invite(client, db_session, world, young_person=None):
     factories.sign_in(client, db_session, world.pa)
-    _invite, code = service.invite_create(db_session, actor=actor_for_token(db_session, client.cookies.get(COOKIE)),
-                                          young_person_id=(young_person or world.yp).id)
+    _invite, code = service.invite_create(
+        db_session,
+        actor=actor_for_token(db_session, client.cookies.get(COOKIE)),
+        young_person_id=(young_person or world.yp).id,
+    )
     client.cookies.clear()
     return code
 
@@ -168,12 +180,16 @@ def test_join_sets_the_passphrase_and_signs_in_once(client, db_session, world):
     page = client.get(f"/join/{code}")
     assert page.status_code == 200 and "Hello, Ada" in page.text
     token = factories.csrf_from(page.text)
-    mismatch = client.post(f"/join/{code}", data={"csrf_token": token, "passphrase": "river moon biscuit lamp",
-                                                 "confirm": "river moon biscuit lump"})
+    mismatch = client.post(
+        f"/join/{code}",
+        data={"csrf_token": token, "passphrase": "river moon biscuit lamp", "confirm": "river moon biscuit lump"},
+    )
     assert mismatch.status_code == 422 and m.PASSPHRASE_MISMATCH in mismatch.text
     assert "river moon" not in mismatch.text
-    ok = client.post(f"/join/{code}", data={"csrf_token": token, "passphrase": "river moon biscuit lamp",
-                                           "confirm": "river moon biscuit lamp"})
+    ok = client.post(
+        f"/join/{code}",
+        data={"csrf_token": token, "passphrase": "river moon biscuit lamp", "confirm": "river moon biscuit lamp"},
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/?welcome=1"
     assert "You are signed in" in client.get("/?welcome=1").text
     again = client.get(f"/join/{code}")
@@ -218,8 +234,12 @@ def test_staff_sign_in_through_the_oidc_provider(client, db_session, world, oidc
 
 
 def test_unknown_staff_email_gets_ask_your_admin_and_no_account(client, db_session, oidc_issuer):
-    response = oidc_sign_in(client, "new.person@council.example",
-                            {"email": "new.person@council.example", "email_verified": True}, oidc_issuer)
+    response = oidc_sign_in(
+        client,
+        "new.person@council.example",
+        {"email": "new.person@council.example", "email_verified": True},
+        oidc_issuer,
+    )
     assert response.status_code == 403 and m.STAFF_UNKNOWN in response.text
     assert COOKIE not in client.cookies
     assert sessions(db_session) == []
@@ -255,8 +275,10 @@ def test_expired_invite_says_so_and_sets_nothing(client, db_session, world):
     page = client.get(f"/join/{code}")
     assert page.status_code == 404 and m.INVITE_EXPIRED in page.text
     before = world.yp.passphrase_hash
-    response = client.post(f"/join/{code}", data={"csrf_token": token, "passphrase": "river moon biscuit lamp",
-                                                 "confirm": "river moon biscuit lamp"})
+    response = client.post(
+        f"/join/{code}",
+        data={"csrf_token": token, "passphrase": "river moon biscuit lamp", "confirm": "river moon biscuit lamp"},
+    )
     assert response.status_code == 404 and m.INVITE_EXPIRED in response.text
     db_session.refresh(world.yp)
     assert world.yp.passphrase_hash == before

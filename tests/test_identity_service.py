@@ -117,8 +117,13 @@ def test_unknown_or_huge_token_is_no_session(db_session):
 # ------------------------------------------------------------------ caseload
 def test_adviser_sees_only_their_current_caseload(db_session, world):
     ended = factories.make_young_person(db_session, world.a, name="Ended Assignment")
-    factories.assign(db_session, world.pa, ended, starts_on=clock.today() - timedelta(days=90),
-                     ends_on=clock.today() - timedelta(days=1))
+    factories.assign(
+        db_session,
+        world.pa,
+        ended,
+        starts_on=clock.today() - timedelta(days=90),
+        ends_on=clock.today() - timedelta(days=1),
+    )
     actor = actor_for(db_session, world.pa)
     assert [e.young_person.id for e in service.caseload_for(db_session, actor=actor)] == [world.yp.id]
 
@@ -149,11 +154,20 @@ def test_invite_works_once(db_session, world):
     actor = actor_for(db_session, world.pa)
     invite, code = service.invite_create(db_session, actor=actor, young_person_id=world.yp.id)
     assert len(code) == 12 and invite.expires_at - invite.created_at == timedelta(days=14)
-    user = service.invite_accept(db_session, code=service.format_code(code).lower(), username=None,
-                                 passphrase="river moon biscuit lamp")
+    user = service.invite_accept(
+        db_session, code=service.format_code(code).lower(), username=None, passphrase="river moon biscuit lamp"
+    )
     assert user.id == world.yp.id
-    assert service.young_person_sign_in(db_session, username=world.yp.username, passphrase="river moon biscuit lamp",
-                                        ip="10.0.0.2", settings=SETTINGS).id == world.yp.id
+    assert (
+        service.young_person_sign_in(
+            db_session,
+            username=world.yp.username,
+            passphrase="river moon biscuit lamp",
+            ip="10.0.0.2",
+            settings=SETTINGS,
+        ).id
+        == world.yp.id
+    )
     with pytest.raises(service.InviteInvalid) as used:
         service.invite_accept(db_session, code=code, username=None, passphrase="another long passphrase")
     assert used.value.message == m.INVITE_USED

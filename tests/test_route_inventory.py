@@ -25,8 +25,9 @@ def iter_routes(routes: list[Any], prefix: str = "", deps: tuple[Any, ...] = ())
             yield prefix + route.path, route, deps
         elif hasattr(route, "original_router"):
             context = route.include_context
-            yield from iter_routes(route.original_router.routes, prefix + context.prefix,
-                                   deps + tuple(context.dependencies))
+            yield from iter_routes(
+                route.original_router.routes, prefix + context.prefix, deps + tuple(context.dependencies)
+            )
         else:
             yield prefix + route.path, route, deps
 
@@ -44,8 +45,9 @@ def declared_permissions(route: APIRoute, router_deps: tuple[Any, ...] = ()) -> 
 
 
 def app_routes(app: Any) -> set[tuple[str, str]]:
-    return {(m, path) for path, r, _ in iter_routes(app.routes) if isinstance(r, APIRoute) for m in r.methods
-            if m != "HEAD"}
+    return {
+        (m, path) for path, r, _ in iter_routes(app.routes) if isinstance(r, APIRoute) for m in r.methods if m != "HEAD"
+    }
 
 
 def test_every_route_declares_exactly_one_permission(settings: Any) -> None:

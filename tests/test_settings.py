@@ -10,8 +10,13 @@ from waymark.settings import Settings, SettingsError
 
 
 def test_no_secrets_no_start(monkeypatch):
-    for name in ("WAYMARK_SECRET_KEY", "WAYMARK_OIDC_ISSUER", "WAYMARK_OIDC_CLIENT_ID", "WAYMARK_OIDC_CLIENT_SECRET",
-                 "WAYMARK_DEMO_MODE"):
+    for name in (
+        "WAYMARK_SECRET_KEY",
+        "WAYMARK_OIDC_ISSUER",
+        "WAYMARK_OIDC_CLIENT_ID",
+        "WAYMARK_OIDC_CLIENT_SECRET",
+        "WAYMARK_DEMO_MODE",
+    ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(SettingsError) as refused:
         create_app(Settings(database_url="sqlite://"))

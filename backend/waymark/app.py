@@ -56,12 +56,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     # Outermost last. OIDC state/nonce only, in a short-lived signed cookie.
     app.add_middleware(
-        SessionMiddleware, secret_key=secret, session_cookie="waymark_oidc", max_age=600,
-        same_site="lax", https_only=settings.secure_cookies,
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="waymark_oidc",
+        max_age=600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
     )
     app.add_middleware(
-        CSRFMiddleware, secret=app.state.secret_bytes, secure=settings.secure_cookies,
-        max_body_bytes=settings.max_body_bytes, on_failure=csrf_failure,
+        CSRFMiddleware,
+        secret=app.state.secret_bytes,
+        secure=settings.secure_cookies,
+        max_body_bytes=settings.max_body_bytes,
+        on_failure=csrf_failure,
     )
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)

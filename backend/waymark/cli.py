@@ -37,8 +37,14 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     uvicorn.run(
-        app, host=host or settings.host, port=port or settings.port, workers=workers, proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips or None, access_log=False, server_header=False,
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        access_log=False,
+        server_header=False,
     )
 
 

@@ -16,7 +16,7 @@ from waymark import clock
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
 
-DEMO_PASSPHRASE = "riverside demo passphrase"
+DEMO_PASSPHRASE = "riverside demo passphrase"  # noqa: S105 (public, demo mode only)
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,13 @@ def seed_demo(session: Session) -> dict[str, int]:
         tenant_id = tenants[y.council].id
         assert tenant_id is not None
         user = User(
-            tenant_id=tenant_id, kind=YOUNG_PERSON, display_name=y.full_name.split()[0], full_name=y.full_name,
-            username=y.username, passphrase_hash=passphrase_hash, care_status=y.care_status,
+            tenant_id=tenant_id,
+            kind=YOUNG_PERSON,
+            display_name=y.full_name.split()[0],
+            full_name=y.full_name,
+            username=y.username,
+            passphrase_hash=passphrase_hash,
+            care_status=y.care_status,
             date_of_birth=birthday_for(y.age, y.days_since_birthday, today),
         )
         session.add(user)
@@ -112,13 +117,26 @@ def seed_demo(session: Session) -> dict[str, int]:
         young[y.username] = user
         adviser = staff[y.adviser]
         assert adviser.id is not None
-        session.add(Assignment(tenant_id=tenant_id, worker_id=adviser.id, young_person_id=user.id,
-                               starts_on=today - timedelta(days=150)))
+        session.add(
+            Assignment(
+                tenant_id=tenant_id,
+                worker_id=adviser.id,
+                young_person_id=user.id,
+                starts_on=today - timedelta(days=150),
+            )
+        )
 
     # Amara had Tom as her adviser before Priya: worker history has something to show.
     tom, amara = staff["tom@riverside.example"], young["amara"]
     assert tom.id is not None and amara.id is not None and amara.tenant_id is not None
-    session.add(Assignment(tenant_id=amara.tenant_id, worker_id=tom.id, young_person_id=amara.id,
-                           starts_on=today - timedelta(days=700), ends_on=today - timedelta(days=151)))
+    session.add(
+        Assignment(
+            tenant_id=amara.tenant_id,
+            worker_id=tom.id,
+            young_person_id=amara.id,
+            starts_on=today - timedelta(days=700),
+            ends_on=today - timedelta(days=151),
+        )
+    )
     session.commit()
     return {"councils": len(tenants), "staff": len(staff), "young_people": len(young)}

@@ -61,7 +61,6 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
-
     def check(self) -> Settings:
         """Fill demo defaults or refuse unsafe settings. Returns self."""
         if self.demo_mode:
@@ -86,7 +85,8 @@ class Settings(BaseSettings):
         ]
         if missing:
             raise SettingsError(
-                "Waymark will not start without: " + ", ".join(missing)
+                "Waymark will not start without: "
+                + ", ".join(missing)
                 + ". Set them, or set WAYMARK_DEMO_MODE=true for a local demo."
             )
         assert self.secret_key is not None

@@ -16,8 +16,13 @@ _DUMMY_HASH = _hasher.hash("waymark timing equaliser")
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 _COMMON = {
-    "passwordpassword", "password1234", "123456789012", "qwertyuiopas", "iloveyou1234",
-    "letmeinletmein", "riverside demo passphrase",
+    "passwordpassword",
+    "password1234",
+    "123456789012",
+    "qwertyuiopas",
+    "iloveyou1234",
+    "letmeinletmein",
+    "riverside demo passphrase",
 }
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
 

@@ -63,8 +63,11 @@ class LoginForm(BaseModel):
 
 LOGIN_MESSAGES = {
     "username": {"string_too_short": m.USERNAME_REQUIRED, "missing": m.USERNAME_REQUIRED, "default": m.SIGN_IN_FAILED},
-    "passphrase": {"string_too_short": m.PASSPHRASE_REQUIRED, "missing": m.PASSPHRASE_REQUIRED,
-                   "default": m.SIGN_IN_FAILED},
+    "passphrase": {
+        "string_too_short": m.PASSPHRASE_REQUIRED,
+        "missing": m.PASSPHRASE_REQUIRED,
+        "default": m.SIGN_IN_FAILED,
+    },
 }
 
 
@@ -81,8 +84,11 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
     if form.ok and form.data is not None:
         try:
             user = service.young_person_sign_in(
-                session, username=form.data.username, passphrase=form.data.passphrase,
-                ip=client_ip(request), settings=request.app.state.settings,
+                session,
+                username=form.data.username,
+                passphrase=form.data.passphrase,
+                ip=client_ip(request),
+                settings=request.app.state.settings,
             )
             session.commit()
             return _signed_in_redirect(request, user, next_url)
@@ -92,8 +98,9 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
         except service.SignInFailed as exc:
             form.add_error("passphrase", exc.message)
     form.values.pop("passphrase", None)  # never echo a passphrase back
-    return render(request, "identity/login.html", {"form": form, "next": next_url, "signed_out": False},
-                  status_code=status)
+    return render(
+        request, "identity/login.html", {"form": form, "next": next_url, "signed_out": False}, status_code=status
+    )
 
 
 @router.post("/logout", dependencies=[requires(PUBLIC)])
@@ -155,18 +162,25 @@ class JoinForm(BaseModel):
 
 
 JOIN_MESSAGES = {
-    "passphrase": {"string_too_short": m.PASSPHRASE_REQUIRED, "missing": m.PASSPHRASE_REQUIRED,
-                   "string_too_long": m.PASSPHRASE_TOO_LONG},
-    "confirm": {"string_too_short": m.CONFIRM_REQUIRED, "missing": m.CONFIRM_REQUIRED,
-                "string_too_long": m.PASSPHRASE_TOO_LONG},
+    "passphrase": {
+        "string_too_short": m.PASSPHRASE_REQUIRED,
+        "missing": m.PASSPHRASE_REQUIRED,
+        "string_too_long": m.PASSPHRASE_TOO_LONG,
+    },
+    "confirm": {
+        "string_too_short": m.CONFIRM_REQUIRED,
+        "missing": m.CONFIRM_REQUIRED,
+        "string_too_long": m.PASSPHRASE_TOO_LONG,
+    },
     "username": {"string_too_long": m.USERNAME_INVALID},
 }
 
 
 def _join_throttle(session: Any, request: Request) -> None:
     settings = request.app.state.settings
-    service.throttle_check(session, keys_and_limits=[(f"join:{client_ip(request)}", settings.login_ip_limit)],
-                           settings=settings)
+    service.throttle_check(
+        session, keys_and_limits=[(f"join:{client_ip(request)}", settings.login_ip_limit)], settings=settings
+    )
 
 
 @router.get("/join/{code}", dependencies=[requires(PUBLIC)])
@@ -177,8 +191,12 @@ def join_page(request: Request, code: str, session: SessionDep) -> Response:
     except service.IdentityError as exc:
         if isinstance(exc, service.InviteInvalid):
             service.throttle_record_failure(session, keys=[f"join:{client_ip(request)}"])
-        return render(request, "identity/join_problem.html", {"message": exc.message},
-                      status_code=429 if isinstance(exc, service.Throttled) else 404)
+        return render(
+            request,
+            "identity/join_problem.html",
+            {"message": exc.message},
+            status_code=429 if isinstance(exc, service.Throttled) else 404,
+        )
     return render(request, "identity/join.html", {"form": None, "young_person": user, "code": code})
 
 
@@ -188,13 +206,18 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
         _join_throttle(session, request)
         _invite, user = service.invite_open(session, code=code)
     except service.IdentityError as exc:
-        return render(request, "identity/join_problem.html", {"message": exc.message},
-                      status_code=429 if isinstance(exc, service.Throttled) else 404)
+        return render(
+            request,
+            "identity/join_problem.html",
+            {"message": exc.message},
+            status_code=429 if isinstance(exc, service.Throttled) else 404,
+        )
     form = parse_form(JoinForm, raw, messages=JOIN_MESSAGES)
     if form.ok and form.data is not None:
         try:
-            user = service.invite_accept(session, code=code, username=form.data.username,
-                                         passphrase=form.data.passphrase)
+            user = service.invite_accept(
+                session, code=code, username=form.data.username, passphrase=form.data.passphrase
+            )
             return _signed_in_redirect(request, user, "/?welcome=1")
         except service.InviteInvalid as exc:
             return render(request, "identity/join_problem.html", {"message": exc.message}, status_code=404)
@@ -202,5 +225,4 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
             form.add_error(exc.field or "passphrase", exc.message)
     for secret in ("passphrase", "confirm"):
         form.values.pop(secret, None)
-    return render(request, "identity/join.html", {"form": form, "young_person": user, "code": code},
-                  status_code=422)
+    return render(request, "identity/join.html", {"form": form, "young_person": user, "code": code}, status_code=422)

@@ -79,9 +79,7 @@ def throttle_record_failure(session: Session, *, keys: Sequence[str]) -> None:
 
 
 # ------------------------------------------------------------- young people
-def young_person_sign_in(
-    session: Session, *, username: str, passphrase: str, ip: str, settings: Settings
-) -> User:
+def young_person_sign_in(session: Session, *, username: str, passphrase: str, ip: str, settings: Settings) -> User:
     """Check a young person's username and passphrase, with throttling per account and
     per IP address. Raises ``Throttled`` or ``SignInFailed`` (the same message whether
     or not the username exists)."""
@@ -101,8 +99,14 @@ def young_person_sign_in(
     if needs_rehash(user.passphrase_hash):
         user.passphrase_hash = hash_passphrase(passphrase)
         session.add(user)
-    audit_record(session, action="session.sign_in", actor=_actor_of(user), object_type="user", object_id=user.id,
-                 detail={"method": "passphrase"})
+    audit_record(
+        session,
+        action="session.sign_in",
+        actor=_actor_of(user),
+        object_type="user",
+        object_id=user.id,
+        detail={"method": "passphrase"},
+    )
     return user
 
 
@@ -120,8 +124,14 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
         audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
         session.commit()
         raise StaffNotRecognised(m.STAFF_UNKNOWN)
-    audit_record(session, action="session.sign_in", actor=_actor_of(user), object_type="user", object_id=user.id,
-                 detail={"method": "oidc"})
+    audit_record(
+        session,
+        action="session.sign_in",
+        actor=_actor_of(user),
+        object_type="user",
+        object_id=user.id,
+        detail={"method": "oidc"},
+    )
     return user
 
 
@@ -184,8 +194,14 @@ def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: 
         session.commit()
         raise Forbidden()
     if audit:
-        audit_record(session, actor=actor, action="young_person.view", subject_id=young_person_id,
-                     object_type="user", object_id=young_person_id)
+        audit_record(
+            session,
+            actor=actor,
+            action="young_person.view",
+            subject_id=young_person_id,
+            object_type="user",
+            object_id=young_person_id,
+        )
         session.commit()
     return user
 
@@ -252,8 +268,14 @@ def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tu
     )
     session.add(invite)
     session.flush()
-    audit_record(session, actor=actor, action="invite.create", subject_id=young_person.id,
-                 object_type="invite", object_id=invite.id)
+    audit_record(
+        session,
+        actor=actor,
+        action="invite.create",
+        subject_id=young_person.id,
+        object_type="invite",
+        object_id=invite.id,
+    )
     session.commit()
     return invite, code
 
@@ -300,7 +322,13 @@ def invite_accept(session: Session, *, code: str, username: str | None, passphra
     user.username = chosen
     user.passphrase_hash = hash_passphrase(passphrase)
     session.add(user)
-    audit_record(session, action="invite.accept", actor=_actor_of(user), subject_id=user.id,
-                 object_type="invite", object_id=invite.id)
+    audit_record(
+        session,
+        action="invite.accept",
+        actor=_actor_of(user),
+        subject_id=user.id,
+        object_type="invite",
+        object_id=invite.id,
+    )
     session.commit()
     return user

@@ -7,7 +7,6 @@ from starlette.responses import Response
 
 from waymark.db import SessionDep
 from waymark.identity import service
-from waymark.identity.routes import public_base_url
 from waymark.identity.permissions import (
     CASELOAD_VIEW,
     INVITE_CREATE,
@@ -15,6 +14,7 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
+from waymark.identity.routes import public_base_url
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -28,8 +28,9 @@ def caseload(request: Request, session: SessionDep) -> Response:
     return render(request, "identity/caseload.html", {"entries": entries})
 
 
-def _record(request: Request, session: SessionDep, young_person_id: int, invite_code: str | None = None,
-            status_code: int = 200) -> Response:
+def _record(
+    request: Request, session: SessionDep, young_person_id: int, invite_code: str | None = None, status_code: int = 200
+) -> Response:
     actor = signed_in_actor(request)
     try:
         young_person = service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id)

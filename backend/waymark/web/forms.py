@@ -21,7 +21,7 @@ M = TypeVar("M", bound=BaseModel)
 MAX_FIELD_CHARS = 10_000
 
 
-def FieldError(message: str) -> PydanticCustomError:  # noqa: N802 (reads like an exception)
+def FieldError(message: str) -> PydanticCustomError:
     """Raise from a validator to show ``message`` next to the field."""
     return PydanticCustomError("waymark", message)
 

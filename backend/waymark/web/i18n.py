@@ -63,4 +63,4 @@ def request_locale(request: Request) -> str:
 
 
 def text_direction(locale: str) -> str:
-    return Locale.parse(locale).character_order == "right-to-left" and "rtl" or "ltr"
+    return (Locale.parse(locale).character_order == "right-to-left" and "rtl") or "ltr"

@@ -43,8 +43,14 @@ async def language(request: Request) -> Response:
     lang = str(form.get("lang", ""))
     response = RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
     if lang in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True,
-                            secure=request.app.state.settings.secure_cookies)
+        response.set_cookie(
+            i18n.COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+            secure=request.app.state.settings.secure_cookies,
+        )
     return response
 
 
@@ -95,8 +101,12 @@ async def manifest(request: Request) -> Response:
         "icons": [
             {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
             {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": static_url("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
-             "purpose": "maskable"},
+            {
+                "src": static_url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     }
     return Response(json.dumps(body), media_type="application/manifest+json", headers={"cache-control": "no-cache"})
@@ -109,5 +119,6 @@ async def service_worker() -> Response:
     source = source.replace("__VERSION__", build_version()).replace(
         "__PRECACHE__", json.dumps(["/offline", *[static_url(p) for p in PRECACHE]])
     )
-    return Response(source, media_type="text/javascript",
-                    headers={"cache-control": "no-cache", "service-worker-allowed": "/"})
+    return Response(
+        source, media_type="text/javascript", headers={"cache-control": "no-cache", "service-worker-allowed": "/"}
+    )
