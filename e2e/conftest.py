@@ -10,6 +10,7 @@ import secrets
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,7 +21,14 @@ from werkzeug.serving import make_server
 
 from e2e.helpers import BUDGET_LINES, CHROMIUM, PHONE
 
-from oidc_provider_mock import app as idp_app
+# Authlib turns its own deprecation warnings on ("always") when first imported, ahead
+# of pytest's filters; importing it inside this block keeps that switch local.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import authlib.deprecate  # noqa: F401
+
+    warnings.simplefilter("ignore")
+    from oidc_provider_mock import app as idp_app
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,7 +46,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 # ------------------------------------------------------------------ browser
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any],
+) -> dict[str, Any]:
     # `playwright install` cannot download here: use Debian's Chromium.
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
 
@@ -79,7 +89,12 @@ def idp_url() -> Iterator[str]:
     Host header, so the app and the browser both use 127.0.0.1."""
     from waymark.identity.dev_idp import demo_users
 
-    server = make_server("127.0.0.1", 0, idp_app(user_claims=demo_users(), require_nonce=True), threaded=True)
+    server = make_server(
+        "127.0.0.1",
+        0,
+        idp_app(user_claims=demo_users(), require_nonce=True),
+        threaded=True,
+    )
     thread = threading.Thread(target=server.serve_forever, name="e2e-idp", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

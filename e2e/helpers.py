@@ -8,10 +8,20 @@ from playwright.sync_api import BrowserContext, Page, Request, expect
 
 CHROMIUM = "/usr/bin/chromium"
 PASSPHRASE = "riverside demo passphrase"
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 # Demo accounts (waymark/demo.py): username or email -> the name the home page greets.
-YOUNG_PEOPLE = {"amara": "Amara", "kai": "Kai", "leah": "Leah", "sam": "Sam", "noor": "Noor"}
+YOUNG_PEOPLE = {
+    "amara": "Amara",
+    "kai": "Kai",
+    "leah": "Leah",
+    "sam": "Sam",
+    "noor": "Noor",
+}
 STAFF = {
     "priya@riverside.example": "Priya",
     "tom@riverside.example": "Tom",
@@ -46,8 +56,11 @@ def record_requests(context: BrowserContext) -> list[Request]:
 
 def foreign_requests(requests: list[Request], base_url: str) -> list[str]:
     app_origin = origin_of(base_url)
-    return [r.url for r in requests if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
-            and origin_of(r.url) != app_origin]
+    return [
+        r.url
+        for r in requests
+        if urlsplit(r.url).scheme in ("http", "https", "ws", "wss") and origin_of(r.url) != app_origin
+    ]
 
 
 def sign_in_young_person(page: Page, username: str, passphrase: str = PASSPHRASE) -> None:
@@ -64,8 +77,10 @@ def sign_in_staff(page: Page, email: str, base_url: str) -> None:
 
     The provider's page links a CDN stylesheet; there is no network here, so that one
     request is answered empty (it is the provider's page, not Waymark's)."""
-    page.route("https://cdn.jsdelivr.net/**", lambda route: route.fulfill(status=200, body="",
-                                                                         content_type="text/css"))
+    page.route(
+        "https://cdn.jsdelivr.net/**",
+        lambda route: route.fulfill(status=200, body="", content_type="text/css"),
+    )
     try:
         page.goto("/login/staff")
         page.locator(f'button[name=sub][value="{email}"]').click()
@@ -86,5 +101,6 @@ def wait_for_service_worker(page: Page) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null"
-                           " && navigator.serviceWorker.controller.state === 'activated'")
+    page.wait_for_function(
+        "navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === 'activated'"
+    )

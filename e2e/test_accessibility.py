@@ -23,7 +23,17 @@ from e2e.helpers import (
 )
 
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+    "runOnly": {
+        "type": "tag",
+        "values": [
+            "wcag2a",
+            "wcag2aa",
+            "wcag21a",
+            "wcag21aa",
+            "wcag22aa",
+            "best-practice",
+        ],
+    }
 }
 NARROW = {"viewport": {"width": 320, "height": 640}}
 SKIP_PREFIXES = ("/logout", "/login/staff", "/auth/", "/static/", "/join/")
@@ -79,9 +89,7 @@ def crawl(page: Page, base_url: str, label: str) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_person_browses_accessible_pages(
-    role: str, base_url: str, make_context: Callable[..., BrowserContext]
-) -> None:
+def test_person_browses_accessible_pages(role: str, base_url: str, make_context: Callable[..., BrowserContext]) -> None:
     # The service worker is blocked so every page comes from the server and is measured.
     context = make_context(**NARROW, service_workers="block")
     requests = record_requests(context)
@@ -105,9 +113,7 @@ def test_person_browses_accessible_pages(
     assert not foreign_requests(requests, base_url), foreign_requests(requests, base_url)
 
 
-def test_visitor_sees_accessible_error_states(
-    base_url: str, make_context: Callable[..., BrowserContext]
-) -> None:
+def test_visitor_sees_accessible_error_states(base_url: str, make_context: Callable[..., BrowserContext]) -> None:
     context = make_context(**NARROW, service_workers="block")
     requests = record_requests(context)
     page = context.new_page()

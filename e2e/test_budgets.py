@@ -6,13 +6,18 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Request
 
-from e2e.helpers import foreign_requests, record_requests, report_budget, sign_in_young_person
+from e2e.helpers import (
+    foreign_requests,
+    record_requests,
+    report_budget,
+    sign_in_young_person,
+)
 
 FIRST_VISIT_BUDGET = 60 * 1024
 
 
 def _kind(request: Request) -> str:
-    content_type = (request.response().headers.get("content-type", "") if request.response() else "")
+    content_type = request.response().headers.get("content-type", "") if request.response() else ""
     if request.resource_type == "document" or content_type.startswith("text/html"):
         return "html"
     if request.resource_type == "stylesheet" or content_type.startswith("text/css"):
@@ -61,7 +66,7 @@ def test_young_person_loads_home_within_budget(base_url: str, make_context: Call
                 unzipped.append(request.url)
         try:
             raw = len(response.body())
-        except Exception:  # noqa: BLE001 (a body the browser did not keep)
+        except Exception:
             raw = -1
         lines.append(
             f"  {kind:5} {max(size, 0):6} bytes {encoding or 'identity':8} (raw {raw:6}) {source:27} {request.url}"

@@ -19,7 +19,11 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_young_person_installs_app(playwright: Playwright, base_url: str, tmp_path: Path) -> None:
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, base_url=base_url, **PHONE
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        base_url=base_url,
+        **PHONE,
     )
     try:
         page = context.pages[0] if context.pages else context.new_page()

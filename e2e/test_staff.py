@@ -29,9 +29,7 @@ def test_staff_signs_in_and_out(page: Page, context: BrowserContext, base_url: s
     assert STAFF[email] not in page.locator("main").inner_text()
 
 
-def test_adviser_invites_young_person(
-    page: Page, base_url: str, make_context: Callable[..., BrowserContext]
-) -> None:
+def test_adviser_invites_young_person(page: Page, base_url: str, make_context: Callable[..., BrowserContext]) -> None:
     sign_in_staff(page, "priya@riverside.example", base_url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     expect(page.locator("h1")).to_have_text("Your caseload")
@@ -41,7 +39,10 @@ def test_adviser_invites_young_person(
     # The invite comes back as an htmx fragment: no new document is loaded.
     page.evaluate("window.__samePage = true")
     navigations: list[str] = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    page.on(
+        "framenavigated",
+        lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
+    )
     with page.expect_response(re.compile(r"/staff/young-people/\d+/invites$")) as invite:
         page.get_by_role("button", name="Make an invite").click()
     response = invite.value

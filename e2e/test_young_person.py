@@ -6,7 +6,12 @@ import time
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import PASSPHRASE, sign_in_young_person, sign_out, wait_for_service_worker
+from e2e.helpers import (
+    PASSPHRASE,
+    sign_in_young_person,
+    sign_out,
+    wait_for_service_worker,
+)
 
 
 def _cookie(context: BrowserContext, name: str) -> str | None:
