@@ -2,8 +2,9 @@
 
 Starts `waymark serve` (one worker) on a fresh SQLite database with the demo data,
 then drives it with concurrent HTTP clients (httpx + asyncio) for a few seconds per
-target. The baseline is /healthz (no database, no template); each page is reported as a
-ratio to it, so the figures compare across machines. Run: make bench [SECONDS=5]
+target. The baseline is a small static file served through the whole middleware stack
+(no route code, no database); each page is reported as a ratio to it, so the figures
+compare across machines and across changes to the routes. Run: make bench [SECONDS=5]
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def main() -> int:
                 time.sleep(0.1)
         cookies = sign_in(base)
         targets = [
-            ("/healthz (baseline)", "/healthz", {}),
+            ("static app.js (baseline)", "/static/app.js", {}),
+            ("/healthz", "/healthz", {}),
             ("/login signed out", "/login", {}),
             ("/ young person home", "/", cookies),
         ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 
+from waymark.db import SessionDep
 from waymark.identity.actor import Actor
 from waymark.web.i18n import N_
 
@@ -95,10 +96,10 @@ def requires(permission: str) -> Any:
     The returned dependency carries ``.permission`` so the inventory test can read it.
     """
 
-    def check(request: Request) -> Actor | None:
+    def check(request: Request, session: SessionDep) -> Actor | None:
         from waymark.identity.sessions import load_actor
 
-        actor = load_actor(request)
+        actor = load_actor(request, session)
         if permission == PUBLIC:
             return actor
         if actor is None:

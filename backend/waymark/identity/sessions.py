@@ -59,16 +59,20 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     if not token or len(token) > 100:
         return None
     id_hash = hash_token(token)
-    row = session.get(AuthSession, id_hash)
-    if row is None:
+    found = session.exec(
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.id_hash == id_hash)
+    ).first()
+    if found is None:
         return None
+    row, user = found
     now = clock.now()
     if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_seconds):
         session.delete(row)
         session.commit()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - row.last_seen_at >= _TOUCH_EVERY:
         row.last_seen_at = now
@@ -86,15 +90,20 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     )
 
 
-def load_actor(request: Request) -> Actor | None:
-    """The signed-in person for this request (cached on request.state)."""
+def load_actor(request: Request, session: Session | None = None) -> Actor | None:
+    """The signed-in person for this request (cached on request.state). Routes pass
+    their own database session (FastAPI gives the route and its dependencies the same
+    one); error pages let this open one."""
     if hasattr(request.state, "actor"):
         return request.state.actor
     token = request.cookies.get(COOKIE)
     actor = None
     if token:
-        with request.app.state.db.session() as session:
+        if session is not None:
             actor = actor_for_token(session, token)
+        else:
+            with request.app.state.db.session() as own:
+                actor = actor_for_token(own, token)
     request.state.actor = actor
     return actor
 
