@@ -20,7 +20,7 @@ from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
-from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User, UserRole
+from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User
 from waymark.identity.passphrase import (
     USERNAME_RE,
     hash_passphrase,
@@ -99,14 +99,7 @@ def young_person_sign_in(session: Session, *, username: str, passphrase: str, ip
     if needs_rehash(user.passphrase_hash):
         user.passphrase_hash = hash_passphrase(passphrase)
         session.add(user)
-    audit_record(
-        session,
-        action="session.sign_in",
-        actor=_actor_of(user),
-        object_type="user",
-        object_id=user.id,
-        detail={"method": "passphrase"},
-    )
+    _audit_sign_in(session, user, method="passphrase")
     return user
 
 
@@ -124,19 +117,19 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
         audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
         session.commit()
         raise StaffNotRecognised(m.STAFF_UNKNOWN)
+    _audit_sign_in(session, user, method="oidc")
+    return user
+
+
+def _audit_sign_in(session: Session, user: User, *, method: str) -> None:
     audit_record(
         session,
         action="session.sign_in",
         actor=_actor_of(user),
         object_type="user",
         object_id=user.id,
-        detail={"method": "oidc"},
+        detail={"method": method},
     )
-    return user
-
-
-def roles_of(session: Session, user_id: int) -> frozenset[str]:
-    return frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all())
 
 
 def _actor_of(user: User) -> Actor:
