@@ -50,10 +50,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
 @main.command()
 def migrate() -> None:
-    """Apply database migrations (creates the SQLite file if needed)."""
+    """Apply database migrations (creates the SQLite file if needed). Needs only
+    WAYMARK_DATABASE_URL."""
     from waymark import db
 
-    engine = db.make_engine(_settings().database_url)
+    engine = db.make_engine(Settings().database_url)
     db.migrate(engine)
     click.echo(f"Database at migration {db.current_revision(engine)}.")
 

@@ -10,3 +10,13 @@ from waymark.identity.models import (  # noqa: F401
     User,
     UserRole,
 )
+from waymark.notifications.models import Notification  # noqa: F401
+from waymark.pathway.models import (  # noqa: F401
+    PathwayPlan,
+    PlanChange,
+    PlanReview,
+    PlanStep,
+    PlanWords,
+    ReviewRequest,
+    StepFeedback,
+)

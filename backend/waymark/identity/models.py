@@ -23,6 +23,10 @@ class Tenant(SQLModel, table=True):
     name: str = Field(max_length=120)
     is_demo: bool = False
     invite_days: int = 14
+    # Pathway plans: the longest gap between reviews (the law allows at most 6 months)
+    # and the reading age plan text should not go above.
+    review_interval_months: int = 6
+    reading_age_target: int = 12
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

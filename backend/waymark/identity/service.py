@@ -169,20 +169,14 @@ def caseload_for(session: Session, *, actor: Actor) -> list[CaseloadEntry]:
 
 
 def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: int, audit: bool = True) -> User:
-    """A young person on this worker's current caseload. Another council's (or a
-    missing) record is ``NotFound``; one in the same council but not on the caseload is
-    ``Forbidden``. Each view, and each refusal, is written to the audit log."""
+    """A young person this member of staff may see: on their current caseload, or any
+    young person in their council for a manager. Another council's (or a missing)
+    record is ``NotFound``; one in the same council but not theirs is ``Forbidden``.
+    Each view, and each refusal, is written to the audit log."""
     user = session.get(User, young_person_id)
     if user is None or user.tenant_id != actor.tenant_id or user.kind != YOUNG_PERSON:
         raise NotFound()
-    assigned = session.exec(
-        select(Assignment.id).where(
-            Assignment.worker_id == actor.user_id,
-            Assignment.young_person_id == young_person_id,
-            _current_on(clock.today()),
-        )
-    ).first()
-    if assigned is None:
+    if not ("manager" in actor.roles or is_current_worker(session, actor=actor, young_person_id=young_person_id)):
         audit_record(session, actor=actor, action="young_person.view_refused", subject_id=young_person_id)
         session.commit()
         raise Forbidden()
@@ -197,6 +191,19 @@ def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: 
         )
         session.commit()
     return user
+
+
+def is_current_worker(session: Session, *, actor: Actor, young_person_id: int) -> bool:
+    """Is the actor assigned to this young person today?"""
+    found = session.exec(
+        select(Assignment.id).where(
+            Assignment.worker_id == actor.user_id,
+            Assignment.young_person_id == young_person_id,
+            Assignment.tenant_id == actor.tenant_id,
+            _current_on(clock.today()),
+        )
+    ).first()
+    return found is not None
 
 
 def current_workers(session: Session, *, young_person_id: int) -> list[User]:
@@ -240,6 +247,8 @@ def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tu
     invites for the same person stop working. Returns the invite and its code (shown
     once; only its hash is kept)."""
     young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    if not is_current_worker(session, actor=actor, young_person_id=young_person_id):
+        raise Forbidden()  # managers may look, only the young person's own worker invites
     tenant = tenant_get(session, tenant_id=actor.tenant_id)
     now = clock.now()
     for old in session.exec(

@@ -1,0 +1,60 @@
+"""Notifications: written to the inbox in the same transaction as the change that
+causes them. (Web push on top of the inbox comes with the notifications issue.)"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from waymark import clock
+from waymark.identity.actor import Actor
+from waymark.notifications.models import Notification
+from waymark.web.i18n import N_
+
+# What each kind says. Parameters are names only, never what someone wrote.
+KINDS: dict[str, str] = {
+    "plan_changed": N_("Your adviser updated your plan"),
+    "plan_feedback_answered": N_("Your adviser answered you about your plan"),
+    "plan_reviewed": N_("Your plan was reviewed"),
+    "plan_review_request_answered": N_("Your adviser answered your review request"),
+    "plan_feedback_given": N_("%(name)s is not sure about a step in their plan"),
+    "plan_review_requested": N_("%(name)s asked for a plan review"),
+}
+
+
+def notify(
+    session: Session, *, tenant_id: int, user_id: int, kind: str, link: str, params: dict[str, Any] | None = None
+) -> Notification:
+    """Add a notification to the current transaction; the caller commits."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification(tenant_id=tenant_id, user_id=user_id, kind=kind, link=link, params=params or {})
+    session.add(notification)
+    return notification
+
+
+def inbox_for(session: Session, *, actor: Actor, limit: int = 100) -> Sequence[Notification]:
+    return session.exec(
+        select(Notification)
+        .where(Notification.user_id == actor.user_id, Notification.tenant_id == actor.tenant_id)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .limit(limit)
+    ).all()
+
+
+def unread_count(session: Session, *, actor: Actor) -> int:
+    query = select(func.count()).select_from(Notification)
+    query = query.where(Notification.user_id == actor.user_id, col(Notification.read_at).is_(None))
+    return int(session.exec(query).one())
+
+
+def inbox_mark_read(session: Session, *, actor: Actor) -> None:
+    session.execute(
+        update(Notification)
+        .where(col(Notification.user_id) == actor.user_id, col(Notification.read_at).is_(None))
+        .values(read_at=clock.now())
+    )
+    session.commit()
