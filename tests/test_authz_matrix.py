@@ -25,15 +25,29 @@ def test_every_route_has_a_row_and_every_row_a_route(settings: Any) -> None:
     assert app_routes(create_app(settings)) == in_matrix
 
 
+SAMPLE_PARAMS = {
+    "{code}": "NOSUCHCODE",
+    "{step_id}": "999999",
+    "{feedback_id}": "999999",
+    "{request_id}": "999999",
+    "{heading}": "money",
+    "{slug}": "pathway-plan",
+}
+
+
 def _url(row: dict[str, Any], young_person_id: int) -> str:
-    return row["path"].replace("{young_person_id}", str(young_person_id)).replace("{code}", "NOSUCHCODE")
+    url = row["path"].replace("{young_person_id}", str(young_person_id))
+    for name, value in SAMPLE_PARAMS.items():
+        url = url.replace(name, value)
+    assert "{" not in url, f"add a sample value for {url} to SAMPLE_PARAMS"
+    return url
 
 
 def _call(client: Any, row: dict[str, Any], url: str) -> Any:
     if row["method"] == "GET":
         return client.get(url)
     token = factories.csrf_from(client.get("/login").text)
-    return client.request(row["method"], url, data={"csrf_token": token})
+    return client.request(row["method"], url, data={"csrf_token": token, **row.get("form", {})})
 
 
 def _denied(response: Any, who: str) -> bool:
@@ -61,7 +75,12 @@ def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) 
             problems.append(f"{who} allowed {row['method']} {row['path']}: {response.status_code}")
         if allowed and row.get("object") == "young_person" and who != "anonymous":
             other = _call(client, row, _url(row, world.other_yp.id))
-            if other.status_code != 403:
+            if who in row.get("same_council", []):
+                if _denied(other, who) or other.status_code >= 500:
+                    problems.append(
+                        f"{who} {row['method']} {row['path']} refused in their own council: {other.status_code}"
+                    )
+            elif other.status_code != 403:
                 problems.append(
                     f"{who} {row['method']} {row['path']} with another adviser's young person: "
                     f"{other.status_code}, want 403"

@@ -10,10 +10,14 @@ from starlette.staticfiles import StaticFiles
 
 from waymark.audit import routes as audit_routes
 from waymark.db import Database, make_engine
+from waymark.glossary import routes as glossary_routes
 from waymark.identity import routes as identity_routes
 from waymark.identity import staff_routes
 from waymark.identity.models import Tenant
 from waymark.identity.oidc import make_oauth
+from waymark.notifications import routes as notification_routes
+from waymark.pathway import routes as pathway_routes
+from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.settings import Settings, SettingsError
 from waymark.web import errors
 from waymark.web import routes as web_routes
@@ -49,7 +53,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.secret_bytes = secret.encode()
     app.state.oauth = make_oauth(settings)
 
-    for router in (web_routes.router, identity_routes.router, staff_routes.router, audit_routes.router):
+    for router in (
+        web_routes.router,
+        identity_routes.router,
+        staff_routes.router,
+        audit_routes.router,
+        pathway_routes.router,
+        pathway_staff_routes.router,
+        glossary_routes.router,
+        notification_routes.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")
     errors.install(app)

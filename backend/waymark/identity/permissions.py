@@ -44,13 +44,18 @@ CASELOAD_VIEW = "caseload.view"
 YOUNG_PERSON_RECORD_VIEW = "young_person_record.view"
 INVITE_CREATE = "invite.create"
 AUDIT_VIEW = "audit.view"
+PLAN_OWN = "plan.own"  # a young person reading and answering their own plan
+PLAN_EDIT = "plan.edit"  # an adviser changing a plan (the service checks the caseload)
+PLAIN_LANGUAGE_CHECK = "plain_language.check"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset(),
-    "personal_adviser": frozenset({CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE}),
+    "young_person": frozenset({PLAN_OWN}),
+    "personal_adviser": frozenset(
+        {CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE, PLAN_EDIT, PLAIN_LANGUAGE_CHECK}
+    ),
     "participation_officer": frozenset(),
     "moderator": frozenset(),
-    "manager": frozenset({AUDIT_VIEW}),
+    "manager": frozenset({AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW}),
     "admin": frozenset(),
     "panel_member": frozenset(),
 }
@@ -72,6 +77,8 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/offline"),
         ("GET", "/manifest.webmanifest"),
         ("GET", "/sw.js"),
+        ("GET", "/glossary"),
+        ("GET", "/glossary/{slug}"),
     }
 )
 

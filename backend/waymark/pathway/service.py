@@ -531,11 +531,11 @@ def _answer_text(response: str) -> str:
 def feedback_answer(
     session: Session, *, actor: Actor, young_person_id: int, feedback_id: int, response: str
 ) -> StepFeedback:
-    response = _answer_text(response)
     plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
     item = session.get(StepFeedback, feedback_id)
     if item is None or item.plan_id != plan.id:
         raise NotFound()
+    response = _answer_text(response)
     before = {"response": item.response}
     item.response, item.responded_by_id, item.responded_at = response, actor.user_id, clock.now()
     session.add(item)
@@ -557,11 +557,11 @@ def feedback_answer(
 def review_request_answer(
     session: Session, *, actor: Actor, young_person_id: int, request_id: int, response: str
 ) -> ReviewRequest:
-    response = _answer_text(response)
     plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
     request = session.get(ReviewRequest, request_id)
     if request is None or request.plan_id != plan.id:
         raise NotFound()
+    response = _answer_text(response)
     before = {"response": request.response}
     request.response, request.responded_by_id, request.responded_at = response, actor.user_id, clock.now()
     session.add(request)

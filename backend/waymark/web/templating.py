@@ -50,11 +50,18 @@ def environment(locale: str) -> Environment:
         locale=locale,
         text_dir=i18n.text_direction(locale),
     )
+    env.filters["jargon"] = _link_jargon
     env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt, locale=locale)
     env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": format_datetime(
         value, fmt, tzinfo="Europe/London", locale=locale
     )
     return env
+
+
+def _link_jargon(text: str) -> Any:
+    from waymark.glossary.service import link_jargon
+
+    return link_jargon(text)
 
 
 def is_htmx_fragment(request: Request) -> bool:
@@ -75,10 +82,19 @@ def render(
     locale = i18n.request_locale(request)
     env = environment(locale)
     actor = getattr(request.state, "actor", None)
+    token: list[str] = []
+
+    def csrf_token() -> str:
+        """One masked token per response: fresh each time (BREACH), shared by the
+        page's forms so a long page does not carry dozens of random strings."""
+        if not token:
+            token.append(request_csrf_token(request))
+        return token[0]
+
     ctx = {
         "request": request,
         "actor": actor,
-        "csrf_token": lambda: request_csrf_token(request),
+        "csrf_token": csrf_token,
         "current_path": request.url.path,
         **(context or {}),
     }

@@ -1,0 +1,393 @@
+"""The staff side of a young person's record: their plan, edited inline by their
+adviser (htmx swaps parts of the same page; every form also works as a plain POST),
+and read by managers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field, field_validator
+from starlette.responses import RedirectResponse, Response
+
+from waymark.db import SessionDep
+from waymark.glossary import service as glossary
+from waymark.identity import service as identity_service
+from waymark.identity.permissions import (
+    PLAIN_LANGUAGE_CHECK,
+    PLAN_EDIT,
+    YOUNG_PERSON_RECORD_VIEW,
+    requires,
+    signed_in_actor,
+)
+from waymark.pathway import messages as m
+from waymark.pathway import service
+from waymark.pathway.routes import PLAN_CONTEXT
+from waymark.web.forms import FieldError, ParsedForm, RawFormDep, parse_form
+from waymark.web.params import RecordId
+from waymark.web.templating import render
+
+router = APIRouter(prefix="/staff")
+BASE = "/staff/young-people/{young_person_id}"
+
+
+def record_page(
+    request: Request,
+    session: Any,
+    young_person_id: int,
+    *,
+    editing: int | None = None,
+    form: ParsedForm[Any] | None = None,
+    form_name: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The young person's record page; ``editing`` opens one step's form, ``form`` and
+    ``form_name`` put a failed form back with its errors and the input kept."""
+    try:
+        view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    tenant = view.tenant
+    context = {
+        "view": view,
+        "young_person": view.young_person,
+        "editing": editing,
+        "form": form,
+        "form_name": form_name,
+        "invite_code": None,
+        "invite_days": tenant.invite_days,
+        "reading_age": glossary.reading_age,
+        "target": tenant.reading_age_target,
+        "today": view.today,
+        **PLAN_CONTEXT,
+    }
+    return render(request, "pathway/record.html", context, status_code=status_code)
+
+
+def _back(young_person_id: int, anchor: str = "plan") -> Response:
+    return RedirectResponse(f"/staff/young-people/{young_person_id}#{anchor}", status_code=303)
+
+
+@router.get("/young-people/{young_person_id}", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])
+def young_person_record(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
+    return record_page(request, session, young_person_id)
+
+
+@router.get("/young-people/{young_person_id}/plan/history", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])
+def plan_history(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
+    try:
+        view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    changes = service.plan_history(session, view=view)
+    return render(request, "pathway/history.html", {"view": view, "changes": changes, **PLAN_CONTEXT})
+
+
+# ---------------------------------------------------------------------- steps
+def _parse_date(value: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FieldError(m.DUE_DATE_INVALID) from None
+
+
+class StepForm(BaseModel):
+    heading: str = Field(default="", max_length=30)
+    text: str = Field(default="", max_length=500)
+    owner: str = Field(default="adviser", max_length=10)
+    owner_name: str = Field(default="", max_length=80)
+    due_on: date | None = None
+    status: str = Field(default="not_started", max_length=20)
+    version: int = Field(default=0, ge=0)
+
+    @field_validator("due_on", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> date | None:
+        return _parse_date(value) if isinstance(value, str) else value
+
+
+STEP_MESSAGES = {
+    "text": {"string_too_long": m.STEP_TEXT_TOO_LONG},
+    "owner_name": {"string_too_long": m.OWNER_NAME_TOO_LONG},
+    "heading": {"default": m.HEADING_INVALID},
+    "owner": {"default": m.OWNER_INVALID},
+    "status": {"default": m.STATUS_INVALID},
+    "version": {"default": m.STALE_EDIT},
+}
+
+
+def _step_failed(
+    request: Request,
+    session: Any,
+    young_person_id: int,
+    form: ParsedForm[Any],
+    form_name: str,
+    editing: int | None = None,
+) -> Response:
+    return record_page(
+        request, session, young_person_id, editing=editing, form=form, form_name=form_name, status_code=422
+    )
+
+
+@router.post("/young-people/{young_person_id}/plan/steps", dependencies=[requires(PLAN_EDIT)])
+def step_add(
+    request: Request, young_person_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    form = parse_form(StepForm, raw, messages=STEP_MESSAGES)
+    if form.ok and form.data is not None:
+        d = form.data
+        try:
+            step = service.step_add(
+                session,
+                actor=signed_in_actor(request),
+                young_person_id=young_person_id,
+                heading=d.heading,
+                text=d.text,
+                owner=d.owner,
+                owner_name=d.owner_name,
+                due_on=d.due_on,
+                status=d.status,
+            )
+            return _back(young_person_id, f"step-{step.id}")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error(exc.field, exc.message)
+    return _step_failed(request, session, young_person_id, form, "add")
+
+
+@router.get("/young-people/{young_person_id}/plan/steps/{step_id}", dependencies=[requires(PLAN_EDIT)])
+def step_edit_page(request: Request, young_person_id: RecordId, step_id: RecordId, session: SessionDep) -> Response:
+    return record_page(request, session, young_person_id, editing=step_id)
+
+
+@router.post("/young-people/{young_person_id}/plan/steps/{step_id}", dependencies=[requires(PLAN_EDIT)])
+def step_edit(
+    request: Request,
+    young_person_id: RecordId,
+    step_id: RecordId,
+    session: SessionDep,
+    raw: dict[str, Any] = RawFormDep,
+) -> Response:
+    form = parse_form(StepForm, raw, messages=STEP_MESSAGES)
+    if form.ok and form.data is not None:
+        d = form.data
+        try:
+            service.step_update(
+                session,
+                actor=signed_in_actor(request),
+                young_person_id=young_person_id,
+                step_id=step_id,
+                expected_version=d.version,
+                text=d.text,
+                owner=d.owner,
+                owner_name=d.owner_name,
+                due_on=d.due_on,
+                status=d.status,
+            )
+            return _back(young_person_id, f"step-{step_id}")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error(exc.field, exc.message)
+    return _step_failed(request, session, young_person_id, form, f"step-{step_id}", editing=step_id)
+
+
+class StatusForm(BaseModel):
+    status: str = Field(max_length=20)
+    version: int = Field(ge=0)
+
+
+@router.post("/young-people/{young_person_id}/plan/steps/{step_id}/status", dependencies=[requires(PLAN_EDIT)])
+def step_status(
+    request: Request,
+    young_person_id: RecordId,
+    step_id: RecordId,
+    session: SessionDep,
+    raw: dict[str, Any] = RawFormDep,
+) -> Response:
+    """Mark done / reopen. The form is two hidden fields, so bad values mean a tampered
+    request: 400. A stale version is explained on the page."""
+    form = parse_form(StatusForm, raw)
+    if not form.ok or form.data is None:
+        raise HTTPException(400)
+    try:
+        service.step_set_status(
+            session,
+            actor=signed_in_actor(request),
+            young_person_id=young_person_id,
+            step_id=step_id,
+            expected_version=form.data.version,
+            status=form.data.status,
+        )
+        return _back(young_person_id, f"step-{step_id}")
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except service.PlanInputError as exc:
+        if not isinstance(exc, service.StaleEdit):
+            raise HTTPException(400) from None
+        form.add_error(f"step-{step_id}", exc.message)  # the summary links to the step itself
+    return _step_failed(request, session, young_person_id, form, "")
+
+
+class MoveForm(BaseModel):
+    direction: str = Field(max_length=10)
+
+
+@router.post("/young-people/{young_person_id}/plan/steps/{step_id}/move", dependencies=[requires(PLAN_EDIT)])
+def step_move(
+    request: Request,
+    young_person_id: RecordId,
+    step_id: RecordId,
+    session: SessionDep,
+    raw: dict[str, Any] = RawFormDep,
+) -> Response:
+    """Move a step up or down (a hidden field; anything else is a tampered request)."""
+    form = parse_form(MoveForm, raw)
+    if not form.ok or form.data is None:
+        raise HTTPException(400)
+    try:
+        service.step_move(
+            session,
+            actor=signed_in_actor(request),
+            young_person_id=young_person_id,
+            step_id=step_id,
+            direction=form.data.direction,
+        )
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except service.PlanInputError:
+        raise HTTPException(400) from None
+    return _back(young_person_id, f"step-{step_id}")
+
+
+# ------------------------------------------------------------------- reviews
+class ReviewForm(BaseModel):
+    reviewed_on: date | None = None
+    summary: str = Field(default="", max_length=2000)
+
+    @field_validator("reviewed_on", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> date | None:
+        if isinstance(value, str) and not value.strip():
+            raise FieldError(m.REVIEW_DATE_INVALID)
+        return _parse_date(value) if isinstance(value, str) else value
+
+
+@router.post("/young-people/{young_person_id}/plan/reviews", dependencies=[requires(PLAN_EDIT)])
+def review_record(
+    request: Request, young_person_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    form = parse_form(
+        ReviewForm,
+        raw,
+        messages={
+            "summary": {"string_too_long": m.REVIEW_SUMMARY_TOO_LONG},
+            "reviewed_on": {"default": m.REVIEW_DATE_INVALID},
+        },
+    )
+    if form.ok and form.data is not None and form.data.reviewed_on is not None:
+        try:
+            service.review_record(
+                session,
+                actor=signed_in_actor(request),
+                young_person_id=young_person_id,
+                reviewed_on=form.data.reviewed_on,
+                summary=form.data.summary,
+            )
+            return _back(young_person_id, "review")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error(exc.field, exc.message)
+    elif form.ok:
+        form.add_error("reviewed_on", m.REVIEW_DATE_INVALID)
+    return _step_failed(request, session, young_person_id, form, "review")
+
+
+# ------------------------------------------------------------------- answers
+class AnswerForm(BaseModel):
+    response: str = Field(default="", max_length=1000)
+
+
+ANSWER_MESSAGES = {"response": {"string_too_long": m.RESPONSE_TOO_LONG}}
+
+
+@router.post("/young-people/{young_person_id}/plan/feedback/{feedback_id}", dependencies=[requires(PLAN_EDIT)])
+def feedback_answer(
+    request: Request,
+    young_person_id: RecordId,
+    feedback_id: RecordId,
+    session: SessionDep,
+    raw: dict[str, Any] = RawFormDep,
+) -> Response:
+    form = parse_form(AnswerForm, raw, messages=ANSWER_MESSAGES)
+    if form.ok and form.data is not None:
+        try:
+            service.feedback_answer(
+                session,
+                actor=signed_in_actor(request),
+                young_person_id=young_person_id,
+                feedback_id=feedback_id,
+                response=form.data.response,
+            )
+            return _back(young_person_id, "to-answer")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error("response", exc.message)
+    return _step_failed(request, session, young_person_id, form, f"feedback-{feedback_id}")
+
+
+@router.post("/young-people/{young_person_id}/plan/review-requests/{request_id}", dependencies=[requires(PLAN_EDIT)])
+def review_request_answer(
+    request: Request,
+    young_person_id: RecordId,
+    request_id: RecordId,
+    session: SessionDep,
+    raw: dict[str, Any] = RawFormDep,
+) -> Response:
+    form = parse_form(AnswerForm, raw, messages=ANSWER_MESSAGES)
+    if form.ok and form.data is not None:
+        try:
+            service.review_request_answer(
+                session,
+                actor=signed_in_actor(request),
+                young_person_id=young_person_id,
+                request_id=request_id,
+                response=form.data.response,
+            )
+            return _back(young_person_id, "to-answer")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error("response", exc.message)
+    return _step_failed(request, session, young_person_id, form, f"request-{request_id}")
+
+
+# ------------------------------------------------------- plain-language help
+class PlainForm(BaseModel):
+    text: str = Field(default="", max_length=2000)
+
+
+@router.post("/plain-language", dependencies=[requires(PLAIN_LANGUAGE_CHECK)])
+def plain_language(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    """The writing helper beside a step's text (an htmx fragment): reading age and the
+    jargon in the text with plain words from the glossary."""
+    form = parse_form(PlainForm, raw)
+    text = form.data.text if form.data else ""
+    tenant = identity_service.tenant_get(session, tenant_id=signed_in_actor(request).tenant_id)
+    return render(
+        request,
+        "pathway/plain_help.html",
+        {
+            "text": text,
+            "age": glossary.reading_age(text),
+            "target": tenant.reading_age_target,
+            "terms": glossary.jargon_in(text),
+        },
+    )
