@@ -27,13 +27,13 @@ def test_a_bad_file_fails_loudly_naming_the_file_and_field(tmp_path: Path):
     (tmp_path / "broken.md").write_text(
         "---\nterm: Broken\naliases: [broke]\nplain: x\nlast_checked: 2026-11-24\n---\nBody.\n"
     )
-    with pytest.raises(service.ContentError, match="broken.md: missing 'sources'"):
+    with pytest.raises(service.ContentError, match=r"broken\.md: missing 'sources'"):
         service.glossary(tmp_path)
     (tmp_path / "broken.md").write_text(
         "---\nterm: Broken\naliases: [broke]\nplain: x\nsources: [http://insecure.example]\nlast_checked: 2026-11-24\n"
         "---\nBody.\n"
     )
-    with pytest.raises(service.ContentError, match="broken.md: 'sources'"):
+    with pytest.raises(service.ContentError, match=r"broken\.md: 'sources'"):
         service.glossary(tmp_path)
 
 
