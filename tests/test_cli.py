@@ -15,7 +15,7 @@ def test_migrate_then_seed_demo_once(tmp_path, monkeypatch):
     migrated = runner.invoke(main, ["migrate"])
     assert migrated.exit_code == 0 and f"Database at migration {head_revision()}" in migrated.output
     seeded = runner.invoke(main, ["seed-demo"])
-    assert seeded.exit_code == 0 and "2 councils, 8 staff, 5 young people" in seeded.output
+    assert seeded.exit_code == 0 and "2 councils, 8 staff, 5 young people, 5 plans" in seeded.output
     again = runner.invoke(main, ["seed-demo"])
     assert again.exit_code != 0 and "already there" in again.output
     assert runner.invoke(main, ["seed-demo", "--if-empty"]).exit_code == 0

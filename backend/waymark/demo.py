@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from waymark import clock
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
+from waymark.pathway.demo import seed_demo_plans
 
 DEMO_PASSPHRASE = "riverside demo passphrase"  # noqa: S105 (public, demo mode only)
 
@@ -138,5 +139,7 @@ def seed_demo(session: Session) -> dict[str, int]:
             ends_on=today - timedelta(days=151),
         )
     )
+    advisers = {y.username: staff[y.adviser] for y in DEMO_YOUNG_PEOPLE}
+    plans = seed_demo_plans(session, young_people=young, advisers=advisers, today=today)
     session.commit()
-    return {"councils": len(tenants), "staff": len(staff), "young_people": len(young)}
+    return {"councils": len(tenants), "staff": len(staff), "young_people": len(young), "plans": plans}
