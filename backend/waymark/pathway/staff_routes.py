@@ -390,4 +390,5 @@ def plain_language(request: Request, session: SessionDep, raw: dict[str, Any] = 
             "target": tenant.reading_age_target,
             "terms": glossary.jargon_in(text),
         },
+        block="help",
     )
