@@ -103,6 +103,7 @@ def main() -> int:
             ("/healthz", "/healthz", {}),
             ("/login signed out", "/login", {}),
             ("/ young person home", "/", cookies),
+            ("/plan (Amara, 10 steps)", "/plan", cookies),
         ]
         use_wrk = shutil.which("wrk") is not None
         tool = "wrk" if use_wrk else "httpx (install wrk for truer figures)"

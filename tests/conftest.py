@@ -76,6 +76,10 @@ class RollbackDatabase(db.Database):
 def database(engine: Engine) -> Iterator[RollbackDatabase]:
     connection = engine.connect()
     outer = connection.begin()
+    if engine.dialect.name == "sqlite":
+        # SQLite transactions start at the first write (see db.py); the test's outer
+        # transaction must be a real one, or releasing the first savepoint commits.
+        connection.exec_driver_sql("BEGIN")
     try:
         yield RollbackDatabase(engine, connection)
     finally:

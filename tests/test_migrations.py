@@ -70,3 +70,25 @@ def test_audit_log_is_append_only_in_the_database(database, statement: str) -> N
         with pytest.raises(DBAPIError, match="append-only"):
             with session.begin_nested():
                 session.execute(text(statement))
+
+
+def test_tests_are_isolated_nothing_leaks_between_them(database) -> None:
+    """Data written by one test (services commit, i.e. release savepoints) is gone in
+    the next: this test and the one after it each see an empty tenant table."""
+    from sqlmodel import select
+
+    from waymark.identity.models import Tenant
+
+    with database.session() as session:
+        assert session.exec(select(Tenant)).all() == []
+        session.add(Tenant(slug="leak-check", name="Leak check"))
+        session.commit()
+
+
+def test_tests_are_isolated_second_half(database) -> None:
+    from sqlmodel import select
+
+    from waymark.identity.models import Tenant
+
+    with database.session() as session:
+        assert session.exec(select(Tenant).where(Tenant.slug == "leak-check")).all() == []

@@ -7,6 +7,7 @@ work. Tables come only from the Alembic migrations in ``migrations/`` (never
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,9 +67,21 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+_SQLITE_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
-    """Foreign keys on, WAL, and real transactions (SQLAlchemy's documented recipe,
-    which also makes SAVEPOINT work for the test suite's rollback isolation)."""
+    """Foreign keys on, WAL, and transactions that start with the first write.
+
+    pysqlite's own transaction handling is switched off (SQLAlchemy's documented
+    recipe, which also makes SAVEPOINT work). Reads run without holding a snapshot;
+    the first write of a unit of work issues ``BEGIN IMMEDIATE``, which takes the write
+    lock at once and waits (busy_timeout) if another request holds it. Beginning
+    earlier, with a plain BEGIN, made concurrent requests that read and then write
+    fail with "database is locked": SQLite cannot upgrade a read snapshot to a write
+    once another connection has written. Rules that must not lose updates use
+    conditional UPDATEs, which are safe on both databases.
+    """
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -76,12 +89,15 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; commits need no fsync each
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_at_first_write(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        raw = conn.connection.dbapi_connection
+        if not raw.in_transaction and _SQLITE_WRITE.match(statement):
+            cursor.execute("BEGIN IMMEDIATE")
 
 
 class Database:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from waymark import clock
@@ -202,7 +202,8 @@ def plan_view_for_young_person(session: Session, *, actor: Actor, mark_seen: boo
     previous = plan.young_person_seen_at
     view = _load_view(session, plan, young_person, can_edit=False)
     view.changed_since = previous
-    if mark_seen:
+    # Record the visit only when it showed something new: looking again is read-only.
+    if mark_seen and (previous is None or any(view.is_new(s) for s in view.steps)):
         plan.young_person_seen_at = clock.now()
         session.add(plan)
         session.commit()
@@ -398,13 +399,26 @@ def step_update(
     if step.version != expected_version:
         raise StaleEdit()
     before = _snapshot(step, STEP_FIELDS)
-    step.text, step.owner, step.due_on, step.status = text, owner, due_on, status
-    step.owner_name = (owner_name or "").strip() or None if owner == "named" else None
-    if _snapshot(step, STEP_FIELDS) == before:
+    values = {
+        "text": text,
+        "owner": owner,
+        "owner_name": ((owner_name or "").strip() or None) if owner == "named" else None,
+        "due_on": due_on,
+        "status": status,
+    }
+    if all(getattr(step, name) == value for name, value in values.items()):
         return step  # nothing changed: no version, no history, no notification
-    step.version += 1
-    step.updated_at, step.updated_by_id = clock.now(), actor.user_id
-    session.add(step)
+    # Conditional on the version the form was made from, so of two edits made at the
+    # same time one wins and the other is told, on SQLite and PostgreSQL alike.
+    claimed = session.execute(
+        update(PlanStep)
+        .where(col(PlanStep.id) == step_id, col(PlanStep.version) == expected_version)
+        .values(**values, version=expected_version + 1, updated_at=clock.now(), updated_by_id=actor.user_id)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise StaleEdit()
+    session.refresh(step)
     _changed(
         session,
         plan=plan,
