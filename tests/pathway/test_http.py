@@ -313,3 +313,24 @@ def test_plan_page_costs_the_same_queries_for_5_or_40_steps_and_stays_small(clie
     shown = page.text.count('<li class="step')
     print(f"/plan with {shown} steps: {len(statements)} queries, {size} bytes gzip")
     assert len(gzip.compress(page.content)) <= 14 * 1024
+
+
+def test_history_shows_who_changed_what_before_and_after(client, db_session, world, plan):
+    pa, steps = plan
+    service.step_update(
+        db_session,
+        actor=pa,
+        young_person_id=world.yp.id,
+        step_id=steps[0].id,
+        expected_version=1,
+        text="Look at two flats",
+        owner="adviser",
+        owner_name=None,
+        due_on=None,
+        status="in_progress",
+    )
+    factories.sign_in(client, db_session, world.staff_by_role["manager"])
+    page = client.get(f"/staff/young-people/{world.yp.id}/plan/history")
+    assert page.status_code == 200
+    assert world.pa.full_name in page.text and "step.edit" in page.text
+    assert "Look at flats with your adviser" in page.text and "Look at two flats" in page.text

@@ -217,6 +217,14 @@ def current_workers(session: Session, *, young_person_id: int) -> list[User]:
     return list(rows)
 
 
+def display_names(session: Session, *, user_ids: set[int]) -> dict[int, str]:
+    """Full names for a set of user ids (one query), for history and audit pages."""
+    if not user_ids:
+        return {}
+    rows = session.exec(select(User.id, User.full_name).where(col(User.id).in_(sorted(user_ids)))).all()
+    return {user_id: name for user_id, name in rows if user_id is not None}
+
+
 def tenant_get(session: Session, *, tenant_id: int) -> Tenant:
     tenant = session.get(Tenant, tenant_id)
     assert tenant is not None

@@ -81,7 +81,8 @@ def plan_history(request: Request, young_person_id: RecordId, session: SessionDe
     except service.NotFound:
         raise HTTPException(404) from None
     changes = service.plan_history(session, view=view)
-    return render(request, "pathway/history.html", {"view": view, "changes": changes, **PLAN_CONTEXT})
+    people = identity_service.display_names(session, user_ids={c.actor_id for c in changes if c.actor_id})
+    return render(request, "pathway/history.html", {"view": view, "changes": changes, "people": people, **PLAN_CONTEXT})
 
 
 # ---------------------------------------------------------------------- steps
