@@ -31,7 +31,7 @@ SAMPLE_PARAMS = {
     "{feedback_id}": "999999",
     "{request_id}": "999999",
     "{heading}": "money",
-    "{slug}": "pathway-plan",
+    "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 
 

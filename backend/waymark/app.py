@@ -10,6 +10,8 @@ from starlette.staticfiles import StaticFiles
 
 from waymark.audit import routes as audit_routes
 from waymark.db import Database, make_engine
+from waymark.entitlements import routes as entitlement_routes
+from waymark.entitlements import staff_routes as entitlement_staff_routes
 from waymark.glossary import routes as glossary_routes
 from waymark.identity import routes as identity_routes
 from waymark.identity import staff_routes
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         pathway_routes.router,
         pathway_staff_routes.router,
         glossary_routes.router,
+        entitlement_routes.router,
+        entitlement_staff_routes.router,
         notification_routes.router,
     ):
         app.include_router(router)

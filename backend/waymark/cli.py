@@ -79,6 +79,20 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("Demo data added: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + ".")
 
 
+@main.command("check-content")
+@click.option("--target", default=12, show_default=True, help="The highest reading age allowed.")
+def check_content(target: int) -> None:
+    """Check content/: every file loads, reading ages, sources and last-checked dates."""
+    from waymark.content_report import content_report
+
+    lines, problems = content_report(target=target)
+    for line in lines:
+        click.echo(line)
+    if problems:
+        raise click.ClickException(f"{problems} problem(s) found.")
+    click.echo("All content passes.")
+
+
 @main.command("dev-idp")
 @click.option("--port", default=None, type=int, help="Defaults to WAYMARK_DEV_IDP_PORT (9400).")
 def dev_idp(port: int | None) -> None:

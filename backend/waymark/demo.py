@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from waymark import clock
+from waymark.entitlements.models import YoungPersonFacts
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
 from waymark.pathway.demo import seed_demo_plans
@@ -60,6 +61,37 @@ DEMO_YOUNG_PEOPLE = (
     DemoYoungPerson("riverside", "sam", "Sam Taylor", 23, "former_relevant", "tom@riverside.example", 30),
     DemoYoungPerson("hillside", "noor", "Noor Hussain", 20, "former_relevant", "dev@hillside.example", 250),
 )
+
+
+# What each demo young person's adviser has recorded (None: not known yet).
+DEMO_FACTS: dict[str, dict[str, bool | None]] = {
+    "amara": {
+        "in_education_or_training": True,
+        "in_higher_education": True,
+        "in_apprenticeship": False,
+        "parent": False,
+        "staying_put": False,
+        "own_tenancy": False,
+    },
+    "kai": {
+        "in_education_or_training": False,
+        "in_higher_education": False,
+        "in_apprenticeship": False,
+        "parent": False,
+        "staying_put": False,
+        "own_tenancy": False,
+    },
+    "leah": {"in_education_or_training": True, "in_higher_education": False, "send": True, "parent": False},
+    "sam": {
+        "in_education_or_training": False,
+        "in_higher_education": False,
+        "in_apprenticeship": False,
+        "parent": True,
+        "own_tenancy": True,
+        "staying_put": False,
+    },
+    "noor": {"in_education_or_training": False, "in_apprenticeship": False, "staying_put": True, "parent": False},
+}
 
 
 def birthday_for(age: int, days_since_birthday: int, today: date) -> date:
@@ -139,6 +171,10 @@ def seed_demo(session: Session) -> dict[str, int]:
             ends_on=today - timedelta(days=151),
         )
     )
+    for username, facts in DEMO_FACTS.items():
+        person = young[username]
+        assert person.id is not None
+        session.add(YoungPersonFacts(young_person_id=person.id, tenant_id=person.tenant_id, **facts))
     advisers = {y.username: staff[y.adviser] for y in DEMO_YOUNG_PEOPLE}
     plans = seed_demo_plans(session, young_people=young, advisers=advisers, today=today)
     session.commit()

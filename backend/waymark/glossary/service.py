@@ -42,7 +42,12 @@ class Term:
 
     @property
     def body_html(self) -> Markup:
-        return Markup(_markdown.render(self.body))  # noqa: S704 (markdown-it with raw HTML off)
+        return render_markdown(self.body)
+
+
+def render_markdown(text: str) -> Markup:
+    """Content Markdown as HTML; raw HTML in the source is not allowed through."""
+    return Markup(_markdown.render(text))  # noqa: S704 (markdown-it with raw HTML off)
 
 
 def _load_term(path: Path) -> Term:

@@ -47,11 +47,12 @@ AUDIT_VIEW = "audit.view"
 PLAN_OWN = "plan.own"  # a young person reading and answering their own plan
 PLAN_EDIT = "plan.edit"  # an adviser changing a plan (the service checks the caseload)
 PLAIN_LANGUAGE_CHECK = "plain_language.check"
+FACTS_EDIT = "facts.edit"  # an adviser recording the facts entitlement rules use
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "young_person": frozenset({PLAN_OWN}),
     "personal_adviser": frozenset(
-        {CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE, PLAN_EDIT, PLAIN_LANGUAGE_CHECK}
+        {CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE, PLAN_EDIT, PLAIN_LANGUAGE_CHECK, FACTS_EDIT}
     ),
     "participation_officer": frozenset(),
     "moderator": frozenset(),
@@ -79,6 +80,8 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/sw.js"),
         ("GET", "/glossary"),
         ("GET", "/glossary/{slug}"),
+        ("GET", "/entitlements"),
+        ("GET", "/entitlements/{slug}"),
     }
 )
 

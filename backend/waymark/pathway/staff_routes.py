@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
+from waymark.entitlements import messages as entitlement_messages
+from waymark.entitlements import service as entitlements
 from waymark.glossary import service as glossary
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
@@ -60,6 +62,10 @@ def record_page(
         "reading_age": glossary.reading_age,
         "target": tenant.reading_age_target,
         "today": view.today,
+        "facts": entitlements.facts_record(session, young_person_id=young_person_id),
+        "fact_names": entitlements.FACT_NAMES,
+        "fact_labels": entitlement_messages.STAFF_FACT_LABELS,
+        "saved": request.query_params.get("saved"),
         **PLAN_CONTEXT,
     }
     return render(request, "pathway/record.html", context, status_code=status_code)

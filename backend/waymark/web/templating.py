@@ -51,6 +51,7 @@ def environment(locale: str) -> Environment:
         text_dir=i18n.text_direction(locale),
     )
     env.filters["jargon"] = _link_jargon
+    env.filters["markdown"] = _markdown
     env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt, locale=locale)
     env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": format_datetime(
         value, fmt, tzinfo="Europe/London", locale=locale
@@ -62,6 +63,12 @@ def _link_jargon(text: str) -> Any:
     from waymark.glossary.service import link_jargon
 
     return link_jargon(text)
+
+
+def _markdown(text: str) -> Any:
+    from waymark.glossary.service import render_markdown
+
+    return render_markdown(text)
 
 
 def is_htmx_fragment(request: Request) -> bool:

@@ -1,0 +1,28 @@
+"""The facts about a young person that entitlement rules use, and nothing more (ICO
+Children's Code: data minimisation). Date of birth and leaving-care status are on the
+person's account. ``None`` means not known: the rule then says "ask your adviser"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from waymark.db import UTCDateTime, utcnow
+
+
+class YoungPersonFacts(SQLModel, table=True):
+    __tablename__ = "young_person_facts"
+
+    young_person_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    in_education_or_training: bool | None = None
+    in_higher_education: bool | None = None
+    in_apprenticeship: bool | None = None
+    parent: bool | None = None
+    send: bool | None = None
+    staying_put: bool | None = None
+    own_tenancy: bool | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")

@@ -1,0 +1,129 @@
+"""Entitlements for a young person: the content (``content/entitlements``) evaluated
+by the rules engine against the facts we hold about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from sqlmodel import Session
+
+from waymark import clock
+from waymark.entitlements.models import YoungPersonFacts
+from waymark.entitlements.rules import Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
+from waymark.identity.actor import Actor
+from waymark.identity.models import User
+from waymark.identity.permissions import Forbidden
+from waymark.identity.service import NotFound  # noqa: F401 (routes catch service.NotFound)
+from waymark.settings import ROOT
+
+CONTENT_DIR = ROOT / "content" / "entitlements"
+GROUPS = (Outcome.NOW, Outcome.FROM, Outcome.ENDING_SOON, Outcome.ASK, Outcome.NOT_NOW)
+
+
+@lru_cache
+def catalogue() -> dict[str, Entitlement]:
+    """Every entitlement, validated once per process (a bad file stops the app)."""
+    return load_entitlements(CONTENT_DIR)
+
+
+def facts_for(session: Session, *, young_person: User) -> Facts:
+    held = session.get(YoungPersonFacts, young_person.id)
+    extra = {}
+    if held is not None:
+        extra = {name: getattr(held, name) for name in Facts.__dataclass_fields__ if hasattr(held, name)}
+    return Facts(date_of_birth=young_person.date_of_birth, status=young_person.care_status, **extra)
+
+
+@dataclass(frozen=True)
+class Item:
+    entitlement: Entitlement
+    decision: Decision
+
+
+@dataclass
+class Checklist:
+    today: date
+    groups: dict[Outcome, list[Item]]
+
+    def count(self) -> int:
+        return sum(len(items) for items in self.groups.values())
+
+
+def checklist(session: Session, *, actor: Actor) -> Checklist:
+    """The young person's own checklist: now, coming up (dated, soonest first), ending
+    soon (soonest first), ask your adviser, and the rest."""
+    if not actor.is_young_person:
+        raise Forbidden()
+    young_person = session.get(User, actor.user_id)
+    assert young_person is not None
+    facts = facts_for(session, young_person=young_person)
+    today = clock.today()
+    groups: dict[Outcome, list[Item]] = {g: [] for g in GROUPS}
+    for item in catalogue().values():
+        decision = evaluate(item, facts, today)
+        groups[decision.outcome].append(Item(item, decision))
+    groups[Outcome.FROM].sort(key=lambda i: i.decision.starts_on or date.max)
+    groups[Outcome.ENDING_SOON].sort(key=lambda i: i.decision.ends_on or date.max)
+    return Checklist(today=today, groups=groups)
+
+
+def decision_for(session: Session, *, actor: Actor, entitlement: Entitlement) -> Decision | None:
+    if not actor.is_young_person:
+        return None
+    young_person = session.get(User, actor.user_id)
+    assert young_person is not None
+    return evaluate(entitlement, facts_for(session, young_person=young_person), clock.today())
+
+
+FACT_NAMES = (
+    "in_education_or_training",
+    "in_higher_education",
+    "in_apprenticeship",
+    "parent",
+    "send",
+    "staying_put",
+    "own_tenancy",
+)
+
+
+def facts_record(session: Session, *, young_person_id: int) -> YoungPersonFacts | None:
+    return session.get(YoungPersonFacts, young_person_id)
+
+
+def facts_update(
+    session: Session, *, actor: Actor, young_person_id: int, values: dict[str, bool | None]
+) -> YoungPersonFacts:
+    """An adviser on the young person's caseload records what is true (None: not
+    known). Audited with the before and after."""
+    from waymark.audit.service import audit_record
+    from waymark.identity import service as identity_service
+
+    unknown = set(values) - set(FACT_NAMES)
+    if unknown:
+        raise ValueError(f"unknown facts {sorted(unknown)}")
+    young_person = identity_service.young_person_for_worker(
+        session, actor=actor, young_person_id=young_person_id, audit=False
+    )
+    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
+        raise Forbidden()
+    held = session.get(YoungPersonFacts, young_person_id)
+    if held is None:
+        held = YoungPersonFacts(young_person_id=young_person_id, tenant_id=young_person.tenant_id)
+    before = {name: getattr(held, name) for name in FACT_NAMES}
+    for name, value in values.items():
+        setattr(held, name, value)
+    held.updated_at, held.updated_by_id = clock.now(), actor.user_id
+    session.add(held)
+    audit_record(
+        session,
+        actor=actor,
+        action="facts.update",
+        subject_id=young_person_id,
+        object_type="facts",
+        object_id=young_person_id,
+        detail={"before": before, "after": {n: getattr(held, n) for n in FACT_NAMES}},
+    )
+    session.commit()
+    return held
