@@ -1,0 +1,113 @@
+"""Entitlements over the real content: the checklist, the pages and the content check."""
+
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from tests import factories
+from waymark import clock
+from waymark.cli import main
+from waymark.entitlements import service
+from waymark.entitlements.models import YoungPersonFacts
+from waymark.entitlements.rules import Outcome, birthday
+
+
+def test_the_content_loads_with_at_least_20_entitlements_in_every_category_used():
+    catalogue = service.catalogue()
+    assert len(catalogue) >= 20
+    for slug in (
+        "setting-up-home-allowance",
+        "higher-education-bursary",
+        "personal-adviser-to-25",
+        "staying-put",
+        "staying-close",
+        "16-to-19-bursary",
+        "shared-accommodation-rate-exemption",
+    ):
+        assert slug in catalogue, slug
+
+
+def test_check_content_reports_every_file_and_passes():
+    result = CliRunner().invoke(main, ["check-content"])
+    assert result.exit_code == 0, result.output
+    assert "All content passes." in result.output
+    assert f"Entitlements ({len(service.catalogue())})" in result.output and "Glossary (" in result.output
+
+
+def make_student(db_session, world, **facts):
+    born = clock.today() - timedelta(days=19 * 365 + 140)
+    person = factories.make_young_person(
+        db_session, world.a, name="Student Person", date_of_birth=born, care_status="former_relevant"
+    )
+    db_session.add(YoungPersonFacts(young_person_id=person.id, tenant_id=world.a.id, **facts))
+    db_session.commit()
+    return person
+
+
+def groups_of(checklist):
+    return {outcome: {i.entitlement.slug: i.decision for i in items} for outcome, items in checklist.groups.items()}
+
+
+def test_a_former_relevant_student_sees_the_bursary_now_and_adviser_support_to_25(db_session, world):
+    from waymark.identity.sessions import actor_for_token, session_create
+    from waymark.settings import Settings
+
+    person = make_student(db_session, world, in_higher_education=True, in_education_or_training=True)
+    token = session_create(db_session, user=person, settings=Settings(_env_file=None))
+    db_session.commit()
+    groups = groups_of(service.checklist(db_session, actor=actor_for_token(db_session, token)))
+    assert "higher-education-bursary" in groups[Outcome.NOW]
+    pa = groups[Outcome.NOW]["personal-adviser-to-25"]
+    assert pa.ends_on == birthday(person.date_of_birth, 25) - timedelta(days=1)
+
+
+def test_unknown_facts_are_ask_your_adviser(client, db_session, world):
+    person = factories.make_young_person(db_session, world.a, name="New Person", care_status="former_relevant")
+    factories.sign_in(client, db_session, person)
+    page = client.get("/entitlements")
+    assert page.status_code == 200
+    assert "Ask your adviser" in page.text and "if you are at university or in higher education" in page.text
+
+
+def test_signed_out_list_has_no_personal_dates(client):
+    page = client.get("/entitlements")
+    assert page.status_code == 200 and "What care leavers can get" in page.text
+    assert "You can get this until" not in page.text and "Sign in to see" in page.text
+
+
+def test_signed_in_list_has_dates(client, db_session, world):
+    person = make_student(db_session, world, in_higher_education=True)
+    factories.sign_in(client, db_session, person)
+    page = client.get("/entitlements")
+    assert "You can get this until" in page.text
+
+
+@pytest.mark.parametrize("slug", sorted(service.catalogue()))
+def test_every_entitlement_page_renders_with_sources(client, slug):
+    page = client.get(f"/entitlements/{slug}")
+    assert page.status_code == 200 and "Where this comes from" in page.text and "https://" in page.text
+
+
+def test_unknown_entitlement_is_404(client):
+    assert client.get("/entitlements/free-money-forever").status_code == 404
+
+
+def test_adviser_records_facts_and_the_checklist_follows(client, db_session, world):
+    factories.sign_in(client, db_session, world.pa)
+    token = factories.csrf_from(client.get(f"/staff/young-people/{world.yp.id}").text)
+    form = {"csrf_token": token, "in_higher_education": "yes", "in_education_or_training": "yes", "parent": "no"}
+    saved = client.post(f"/staff/young-people/{world.yp.id}/facts", data=form)
+    assert saved.status_code == 303
+    held = db_session.get(YoungPersonFacts, world.yp.id)
+    assert (held.in_higher_education, held.parent, held.send) == (True, False, None)
+    assert client.post(f"/staff/young-people/{world.yp.id}/facts", data={**form, "parent": "maybe"}).status_code == 400
+    other = client.post(f"/staff/young-people/{world.other_yp.id}/facts", data=form)
+    assert other.status_code == 403
+    from sqlmodel import select
+
+    from waymark.audit.models import AuditEvent
+
+    assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "facts.update")).one().subject_id == (
+        world.yp.id
+    )
