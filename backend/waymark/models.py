@@ -1,7 +1,7 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
 from waymark.audit.models import AuditEvent  # noqa: F401
-from waymark.entitlements.models import YoungPersonFacts  # noqa: F401
+from waymark.entitlements.models import EntitlementMark, YoungPersonFacts  # noqa: F401
 from waymark.identity.models import (  # noqa: F401
     Assignment,
     AuthSession,

@@ -111,3 +111,42 @@ def test_adviser_records_facts_and_the_checklist_follows(client, db_session, wor
     assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "facts.update")).one().subject_id == (
         world.yp.id
     )
+
+
+def test_young_person_keeps_track_and_asks_their_adviser(client, db_session, world):
+    factories.sign_in(client, db_session, world.yp)
+    page = client.get("/entitlements/setting-up-home-allowance")
+    token = factories.csrf_from(page.text)
+    assert (
+        client.post(
+            "/entitlements/setting-up-home-allowance/mark", data={"csrf_token": token, "state": "maybe"}
+        ).status_code
+        == 400
+    )
+    saved = client.post("/entitlements/setting-up-home-allowance/mark", data={"csrf_token": token, "state": "asked"})
+    assert saved.status_code == 303
+    assert "I&#39;ve asked" in client.get("/entitlements").text or "I've asked" in client.get("/entitlements").text
+    asked = client.post("/entitlements/setting-up-home-allowance/ask-adviser", data={"csrf_token": token})
+    assert asked.status_code == 303
+    assert "You asked your adviser about this" in client.get("/entitlements/setting-up-home-allowance").text
+    assert client.post("/entitlements/no-such-thing/ask-adviser", data={"csrf_token": token}).status_code == 404
+
+    client.cookies.clear()
+    factories.sign_in(client, db_session, world.pa)
+    caseload = client.get("/staff/caseload")
+    assert "1 question about what they can get" in caseload.text
+    record = client.get(f"/staff/young-people/{world.yp.id}")
+    assert "Asked you about what they can get" in record.text
+    token = factories.csrf_from(record.text)
+    done = client.post(
+        f"/staff/young-people/{world.yp.id}/questions/setting-up-home-allowance/done", data={"csrf_token": token}
+    )
+    assert done.status_code == 303
+    assert "question about what they can get" not in client.get("/staff/caseload").text
+    assert (
+        client.post(
+            f"/staff/young-people/{world.other_yp.id}/questions/setting-up-home-allowance/done",
+            data={"csrf_token": token},
+        ).status_code
+        == 403
+    )

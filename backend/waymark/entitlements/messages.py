@@ -38,3 +38,4 @@ STAFF_FACT_LABELS = {
     "staying_put": N_("Staying Put with former foster carers"),
     "own_tenancy": N_("Has their own tenancy"),
 }
+MARK_LABELS = {"asked": N_("I've asked"), "got": N_("I've got it"), "not_sure": N_("Not sure")}

@@ -26,3 +26,19 @@ class YoungPersonFacts(SQLModel, table=True):
     own_tenancy: bool | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class EntitlementMark(SQLModel, table=True):
+    """A young person's note on one entitlement ("I've asked", "I've got it", "not
+    sure") and their request that their adviser helps with it (a task on the
+    caseload until the adviser marks it done)."""
+
+    __tablename__ = "entitlement_mark"
+
+    young_person_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    slug: str = Field(max_length=80, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    state: str | None = Field(default=None, max_length=20)  # asked | got | not_sure
+    adviser_asked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    adviser_done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

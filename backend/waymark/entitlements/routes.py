@@ -3,18 +3,22 @@ national list otherwise) and /entitlements/{slug}."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
 from waymark.entitlements import messages as m
 from waymark.entitlements import service
 from waymark.entitlements.rules import CATEGORIES, Outcome
-from waymark.identity.permissions import PUBLIC, current_actor, requires
+from waymark.identity.permissions import ENTITLEMENTS_OWN, PUBLIC, current_actor, requires, signed_in_actor
+from waymark.web.forms import RawFormDep
 from waymark.web.templating import render
 
 router = APIRouter()
 CONTEXT = {
+    "mark_labels": m.MARK_LABELS,
     "fact_labels": m.FACT_LABELS,
     "category_labels": m.CATEGORY_LABELS,
     "status_labels": m.STATUS_LABELS,
@@ -26,9 +30,9 @@ CONTEXT = {
 def entitlements(request: Request, session: SessionDep) -> Response:
     actor = current_actor(request)
     if actor is not None and actor.is_young_person:
-        return render(
-            request, "entitlements/checklist.html", {"checklist": service.checklist(session, actor=actor), **CONTEXT}
-        )
+        marks = service.marks_for(session, young_person_id=actor.user_id)
+        checklist = service.checklist(session, actor=actor)
+        return render(request, "entitlements/checklist.html", {"checklist": checklist, "marks": marks, **CONTEXT})
     by_category = {c: [e for e in service.catalogue().values() if e.category == c] for c in CATEGORIES}
     return render(request, "entitlements/national.html", {"by_category": by_category, **CONTEXT})
 
@@ -40,4 +44,33 @@ def entitlement(request: Request, slug: str, session: SessionDep) -> Response:
         raise HTTPException(404)
     actor = current_actor(request)
     decision = service.decision_for(session, actor=actor, entitlement=item) if actor else None
-    return render(request, "entitlements/item.html", {"item": item, "decision": decision, **CONTEXT})
+    mark = None
+    if actor is not None and actor.is_young_person:
+        mark = service.marks_for(session, young_person_id=actor.user_id).get(slug)
+    return render(
+        request,
+        "entitlements/item.html",
+        {"item": item, "decision": decision, "mark": mark, "done": request.query_params.get("done"), **CONTEXT},
+    )
+
+
+@router.post("/entitlements/{slug}/mark", dependencies=[requires(ENTITLEMENTS_OWN)])
+def mark(request: Request, slug: str, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    """ "I've asked", "I've got it" or "not sure" (a radio choice; anything else is a tampered request)."""
+    state = raw.get("state", "")
+    if state not in ("", *service.MARK_STATES):
+        raise HTTPException(400)
+    try:
+        service.mark_set(session, actor=signed_in_actor(request), slug=slug, state=state or None)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    return RedirectResponse(f"/entitlements/{slug}?done=mark", status_code=303)
+
+
+@router.post("/entitlements/{slug}/ask-adviser", dependencies=[requires(ENTITLEMENTS_OWN)])
+def ask_adviser(request: Request, slug: str, session: SessionDep) -> Response:
+    try:
+        service.ask_adviser(session, actor=signed_in_actor(request), slug=slug)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    return RedirectResponse(f"/entitlements/{slug}?done=asked", status_code=303)

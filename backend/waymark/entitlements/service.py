@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from waymark import clock
-from waymark.entitlements.models import YoungPersonFacts
+from waymark.entitlements.models import EntitlementMark, YoungPersonFacts
 from waymark.entitlements.rules import Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import Forbidden
-from waymark.identity.service import NotFound  # noqa: F401 (routes catch service.NotFound)
+from waymark.identity.service import NotFound
 from waymark.settings import ROOT
 
 CONTENT_DIR = ROOT / "content" / "entitlements"
@@ -127,3 +127,99 @@ def facts_update(
     )
     session.commit()
     return held
+
+
+MARK_STATES = ("asked", "got", "not_sure")
+
+
+def marks_for(session: Session, *, young_person_id: int) -> dict[str, EntitlementMark]:
+    rows = session.exec(select(EntitlementMark).where(EntitlementMark.young_person_id == young_person_id)).all()
+    return {row.slug: row for row in rows}
+
+
+def _own_mark(session: Session, actor: Actor, slug: str) -> EntitlementMark:
+    if not actor.is_young_person:
+        raise Forbidden()
+    if slug not in catalogue():
+        raise NotFound()
+    mark = session.get(EntitlementMark, (actor.user_id, slug))
+    return mark or EntitlementMark(young_person_id=actor.user_id, slug=slug, tenant_id=actor.tenant_id)
+
+
+def mark_set(session: Session, *, actor: Actor, slug: str, state: str | None) -> EntitlementMark:
+    """The young person's own note on an entitlement (None clears it)."""
+    if state is not None and state not in MARK_STATES:
+        raise ValueError(f"unknown state {state!r}")
+    mark = _own_mark(session, actor, slug)
+    mark.state, mark.updated_at = state, clock.now()
+    session.add(mark)
+    session.commit()
+    return mark
+
+
+def ask_adviser(session: Session, *, actor: Actor, slug: str) -> EntitlementMark:
+    """Ask my adviser about this: a task on their caseload until they mark it done,
+    and a note in their inbox. Asking again while it is open changes nothing."""
+    from waymark.identity import service as identity_service
+    from waymark.notifications import service as notifications
+
+    mark = _own_mark(session, actor, slug)
+    if mark.adviser_asked_at is not None and mark.adviser_done_at is None:
+        return mark
+    mark.adviser_asked_at, mark.adviser_done_at, mark.updated_at = clock.now(), None, clock.now()
+    session.add(mark)
+    for worker in identity_service.current_workers(session, young_person_id=actor.user_id):
+        assert worker.id is not None
+        notifications.notify(
+            session,
+            tenant_id=actor.tenant_id,
+            user_id=worker.id,
+            kind="entitlement_question",
+            link=f"/staff/young-people/{actor.user_id}#questions",
+            params={"name": actor.display_name},
+        )
+    session.commit()
+    return mark
+
+
+def open_questions(session: Session, *, young_person_ids: list[int]) -> dict[int, list[EntitlementMark]]:
+    """Open "ask my adviser" tasks for these young people (one query)."""
+    if not young_person_ids:
+        return {}
+    rows = session.exec(
+        select(EntitlementMark)
+        .where(
+            col(EntitlementMark.young_person_id).in_(young_person_ids),
+            col(EntitlementMark.adviser_asked_at).is_not(None),
+            col(EntitlementMark.adviser_done_at).is_(None),
+        )
+        .order_by(col(EntitlementMark.adviser_asked_at))
+    ).all()
+    found: dict[int, list[EntitlementMark]] = {}
+    for row in rows:
+        found.setdefault(row.young_person_id, []).append(row)
+    return found
+
+
+def question_done(session: Session, *, actor: Actor, young_person_id: int, slug: str) -> None:
+    """The adviser has helped: the task leaves the caseload. Audited."""
+    from waymark.audit.service import audit_record
+    from waymark.identity import service as identity_service
+
+    identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
+        raise Forbidden()
+    mark = session.get(EntitlementMark, (young_person_id, slug))
+    if mark is None or mark.adviser_asked_at is None:
+        raise NotFound()
+    mark.adviser_done_at = clock.now()
+    session.add(mark)
+    audit_record(
+        session,
+        actor=actor,
+        action="entitlement_question.done",
+        subject_id=young_person_id,
+        object_type="entitlement",
+        object_id=slug,
+    )
+    session.commit()

@@ -33,3 +33,13 @@ def facts_save(
     except service.NotFound:
         raise HTTPException(404) from None
     return RedirectResponse(f"/staff/young-people/{young_person_id}?saved=facts#facts", status_code=303)
+
+
+@router.post("/young-people/{young_person_id}/questions/{slug}/done", dependencies=[requires(FACTS_EDIT)])
+def question_done(request: Request, young_person_id: RecordId, slug: str, session: SessionDep) -> Response:
+    """The adviser has helped with a young person's question about an entitlement."""
+    try:
+        service.question_done(session, actor=signed_in_actor(request), young_person_id=young_person_id, slug=slug)
+    except service.NotFound:
+        raise HTTPException(404) from None
+    return RedirectResponse(f"/staff/young-people/{young_person_id}#questions", status_code=303)

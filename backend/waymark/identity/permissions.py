@@ -47,10 +47,11 @@ AUDIT_VIEW = "audit.view"
 PLAN_OWN = "plan.own"  # a young person reading and answering their own plan
 PLAN_EDIT = "plan.edit"  # an adviser changing a plan (the service checks the caseload)
 PLAIN_LANGUAGE_CHECK = "plain_language.check"
-FACTS_EDIT = "facts.edit"  # an adviser recording the facts entitlement rules use
+FACTS_EDIT = "facts.edit"  # an adviser recording entitlement facts and answering questions
+ENTITLEMENTS_OWN = "entitlements.own"  # a young person's notes and questions on entitlements
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN}),
+    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN}),
     "personal_adviser": frozenset(
         {CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE, PLAN_EDIT, PLAIN_LANGUAGE_CHECK, FACTS_EDIT}
     ),

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from waymark.db import SessionDep
+from waymark.entitlements import service as entitlements
 from waymark.identity import service
 from waymark.identity.permissions import CASELOAD_VIEW, INVITE_CREATE, requires, signed_in_actor
 from waymark.identity.routes import public_base_url
@@ -20,7 +21,10 @@ router = APIRouter(prefix="/staff")
 def caseload(request: Request, session: SessionDep) -> Response:
     actor = signed_in_actor(request)
     entries = service.caseload_for(session, actor=actor)
-    return render(request, "identity/caseload.html", {"entries": entries})
+    questions = entitlements.open_questions(
+        session, young_person_ids=[e.young_person.id for e in entries if e.young_person.id is not None]
+    )
+    return render(request, "identity/caseload.html", {"entries": entries, "questions": questions})
 
 
 @router.post("/young-people/{young_person_id}/invites", dependencies=[requires(INVITE_CREATE)])

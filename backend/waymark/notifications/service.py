@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "plan_review_request_answered": N_("Your adviser answered your review request"),
     "plan_feedback_given": N_("%(name)s is not sure about a step in their plan"),
     "plan_review_requested": N_("%(name)s asked for a plan review"),
+    "entitlement_question": N_("%(name)s asked you about something they can get"),
 }
 
 

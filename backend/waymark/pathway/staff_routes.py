@@ -64,6 +64,8 @@ def record_page(
         "today": view.today,
         "facts": entitlements.facts_record(session, young_person_id=young_person_id),
         "fact_names": entitlements.FACT_NAMES,
+        "questions": entitlements.open_questions(session, young_person_ids=[young_person_id]).get(young_person_id, []),
+        "entitlement_titles": {slug: e.title for slug, e in entitlements.catalogue().items()},
         "fact_labels": entitlement_messages.STAFF_FACT_LABELS,
         "saved": request.query_params.get("saved"),
         **PLAN_CONTEXT,
