@@ -150,3 +150,17 @@ def test_young_person_keeps_track_and_asks_their_adviser(client, db_session, wor
         ).status_code
         == 403
     )
+
+
+def test_care_leaver_status_explainer_is_plain_and_personal(client, db_session, world):
+    page = client.get("/care-leaver-status")
+    assert page.status_code == 200
+    for heading in ("Eligible", "Relevant", "Former relevant", "Qualifying"):
+        assert f"<h2>{heading}</h2>" in page.text
+    body = service.content_page("care-leaver-status").body
+    from waymark.glossary.service import reading_age
+
+    for paragraph in [p for p in body.split("\n\n") if not p.startswith("#")]:
+        assert (reading_age(paragraph) or 0) <= 12, paragraph
+    factories.sign_in(client, db_session, world.yp)
+    assert "Our records say you are: former relevant" in client.get("/care-leaver-status").text

@@ -37,6 +37,23 @@ def entitlements(request: Request, session: SessionDep) -> Response:
     return render(request, "entitlements/national.html", {"by_category": by_category, **CONTEXT})
 
 
+@router.get("/care-leaver-status", dependencies=[requires(PUBLIC)])
+def care_leaver_status(request: Request, session: SessionDep) -> Response:
+    """ "Am I a care leaver, and which kind?" and, when signed in, what we hold for them."""
+    actor = current_actor(request)
+    status = None
+    if actor is not None and actor.is_young_person:
+        from waymark.identity.models import User
+
+        person = session.get(User, actor.user_id)
+        status = person.care_status if person else None
+    return render(
+        request,
+        "entitlements/status.html",
+        {"page": service.content_page("care-leaver-status"), "status": status, **CONTEXT},
+    )
+
+
 @router.get("/entitlements/{slug}", dependencies=[requires(PUBLIC)])
 def entitlement(request: Request, slug: str, session: SessionDep) -> Response:
     item = service.catalogue().get(slug)

@@ -223,3 +223,31 @@ def question_done(session: Session, *, actor: Actor, young_person_id: int, slug:
         object_id=slug,
     )
     session.commit()
+
+
+PAGES_DIR = ROOT / "content" / "pages"
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    summary: str
+    body: str
+    sources: tuple[str, ...]
+    last_checked: date
+
+
+@lru_cache
+def content_page(name: str) -> Page:
+    """A page of plain words from content/pages (front matter: title, summary, sources,
+    last_checked)."""
+    import frontmatter
+
+    post = frontmatter.load(PAGES_DIR / f"{name}.md")
+    return Page(
+        title=post["title"],
+        summary=post["summary"],
+        body=post.content.strip(),
+        sources=tuple(post["sources"]),
+        last_checked=post["last_checked"],
+    )

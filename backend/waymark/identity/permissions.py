@@ -83,6 +83,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/glossary/{slug}"),
         ("GET", "/entitlements"),
         ("GET", "/entitlements/{slug}"),
+        ("GET", "/care-leaver-status"),
     }
 )
 
