@@ -533,23 +533,27 @@ def review_record(
     return review
 
 
-def _answer_text(response: str) -> str:
+def _answer(
+    session: Session,
+    *,
+    actor: Actor,
+    young_person_id: int,
+    model: type[StepFeedback] | type[ReviewRequest],
+    object_type: str,
+    object_id: int,
+    response: str,
+    kind: str,
+) -> Any:
+    """An adviser's answer to a young person's feedback or review request."""
+    plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
+    item = session.get(model, object_id)
+    if item is None or item.plan_id != plan.id:
+        raise NotFound()
     response = response.strip()
     if not response:
         raise PlanInputError("response", m.RESPONSE_REQUIRED)
     if len(response) > 1000:
         raise PlanInputError("response", m.RESPONSE_TOO_LONG)
-    return response
-
-
-def feedback_answer(
-    session: Session, *, actor: Actor, young_person_id: int, feedback_id: int, response: str
-) -> StepFeedback:
-    plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
-    item = session.get(StepFeedback, feedback_id)
-    if item is None or item.plan_id != plan.id:
-        raise NotFound()
-    response = _answer_text(response)
     before = {"response": item.response}
     item.response, item.responded_by_id, item.responded_at = response, actor.user_id, clock.now()
     session.add(item)
@@ -557,41 +561,45 @@ def feedback_answer(
         session,
         plan=plan,
         actor=actor,
-        object_type="feedback",
-        object_id=feedback_id,
+        object_type=object_type,
+        object_id=object_id,
         action="answer",
         before=before,
         after={"response": response},
     )
-    _tell_young_person(session, plan, "plan_feedback_answered")
+    _tell_young_person(session, plan, kind)
     session.commit()
     return item
+
+
+def feedback_answer(
+    session: Session, *, actor: Actor, young_person_id: int, feedback_id: int, response: str
+) -> StepFeedback:
+    return _answer(
+        session,
+        actor=actor,
+        young_person_id=young_person_id,
+        model=StepFeedback,
+        object_type="feedback",
+        object_id=feedback_id,
+        response=response,
+        kind="plan_feedback_answered",
+    )
 
 
 def review_request_answer(
     session: Session, *, actor: Actor, young_person_id: int, request_id: int, response: str
 ) -> ReviewRequest:
-    plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
-    request = session.get(ReviewRequest, request_id)
-    if request is None or request.plan_id != plan.id:
-        raise NotFound()
-    response = _answer_text(response)
-    before = {"response": request.response}
-    request.response, request.responded_by_id, request.responded_at = response, actor.user_id, clock.now()
-    session.add(request)
-    _changed(
+    return _answer(
         session,
-        plan=plan,
         actor=actor,
+        young_person_id=young_person_id,
+        model=ReviewRequest,
         object_type="review_request",
         object_id=request_id,
-        action="answer",
-        before=before,
-        after={"response": response},
+        response=response,
+        kind="plan_review_request_answered",
     )
-    _tell_young_person(session, plan, "plan_review_request_answered")
-    session.commit()
-    return request
 
 
 # --------------------------------------------------- the young person's side

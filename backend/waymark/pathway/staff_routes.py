@@ -326,6 +326,23 @@ class AnswerForm(BaseModel):
 ANSWER_MESSAGES = {"response": {"string_too_long": m.RESPONSE_TOO_LONG}}
 
 
+def _answer_route(
+    request: Request, session: Any, young_person_id: int, raw: dict[str, Any], answer: Any, form_name: str
+) -> Response:
+    """Shared by the two answer forms: parse, call ``answer(response)``, redirect or
+    put the form back with its error."""
+    form = parse_form(AnswerForm, raw, messages=ANSWER_MESSAGES)
+    if form.ok and form.data is not None:
+        try:
+            answer(form.data.response)
+            return _back(young_person_id, "to-answer")
+        except service.NotFound:
+            raise HTTPException(404) from None
+        except service.PlanInputError as exc:
+            form.add_error("response", exc.message)
+    return _step_failed(request, session, young_person_id, form, form_name)
+
+
 @router.post("/young-people/{young_person_id}/plan/feedback/{feedback_id}", dependencies=[requires(PLAN_EDIT)])
 def feedback_answer(
     request: Request,
@@ -334,22 +351,16 @@ def feedback_answer(
     session: SessionDep,
     raw: dict[str, Any] = RawFormDep,
 ) -> Response:
-    form = parse_form(AnswerForm, raw, messages=ANSWER_MESSAGES)
-    if form.ok and form.data is not None:
-        try:
-            service.feedback_answer(
-                session,
-                actor=signed_in_actor(request),
-                young_person_id=young_person_id,
-                feedback_id=feedback_id,
-                response=form.data.response,
-            )
-            return _back(young_person_id, "to-answer")
-        except service.NotFound:
-            raise HTTPException(404) from None
-        except service.PlanInputError as exc:
-            form.add_error("response", exc.message)
-    return _step_failed(request, session, young_person_id, form, f"feedback-{feedback_id}")
+    def answer(response: str) -> Any:
+        return service.feedback_answer(
+            session,
+            actor=signed_in_actor(request),
+            young_person_id=young_person_id,
+            feedback_id=feedback_id,
+            response=response,
+        )
+
+    return _answer_route(request, session, young_person_id, raw, answer, f"feedback-{feedback_id}")
 
 
 @router.post("/young-people/{young_person_id}/plan/review-requests/{request_id}", dependencies=[requires(PLAN_EDIT)])
@@ -360,22 +371,16 @@ def review_request_answer(
     session: SessionDep,
     raw: dict[str, Any] = RawFormDep,
 ) -> Response:
-    form = parse_form(AnswerForm, raw, messages=ANSWER_MESSAGES)
-    if form.ok and form.data is not None:
-        try:
-            service.review_request_answer(
-                session,
-                actor=signed_in_actor(request),
-                young_person_id=young_person_id,
-                request_id=request_id,
-                response=form.data.response,
-            )
-            return _back(young_person_id, "to-answer")
-        except service.NotFound:
-            raise HTTPException(404) from None
-        except service.PlanInputError as exc:
-            form.add_error("response", exc.message)
-    return _step_failed(request, session, young_person_id, form, f"request-{request_id}")
+    def answer(response: str) -> Any:
+        return service.review_request_answer(
+            session,
+            actor=signed_in_actor(request),
+            young_person_id=young_person_id,
+            request_id=request_id,
+            response=response,
+        )
+
+    return _answer_route(request, session, young_person_id, raw, answer, f"request-{request_id}")
 
 
 # ------------------------------------------------------- plain-language help
