@@ -188,3 +188,11 @@ def test_decisions_are_values(tmp_path):
     item = load_entitlement(write(tmp_path, GOOD))
     facts = Facts(date_of_birth=date(2004, 1, 1), status="former_relevant", parent=True)
     assert evaluate(item, facts, date(2026, 1, 1)) == evaluate(replace(item), facts, date(2026, 1, 1))
+
+
+def test_the_facts_table_holds_exactly_the_facts_the_rules_use():
+    from waymark.entitlements.models import YoungPersonFacts
+    from waymark.entitlements.rules import FACTS
+
+    columns = set(YoungPersonFacts.model_fields) - {"young_person_id", "tenant_id", "updated_at", "updated_by_id"}
+    assert columns == set(FACTS)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.entitlements.models import EntitlementMark, YoungPersonFacts
-from waymark.entitlements.rules import Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
+from waymark.entitlements.rules import FACTS, Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import Forbidden
@@ -30,9 +30,7 @@ def catalogue() -> dict[str, Entitlement]:
 
 def facts_for(session: Session, *, young_person: User) -> Facts:
     held = session.get(YoungPersonFacts, young_person.id)
-    extra = {}
-    if held is not None:
-        extra = {name: getattr(held, name) for name in Facts.__dataclass_fields__ if hasattr(held, name)}
+    extra = {name: getattr(held, name) for name in FACTS} if held is not None else {}
     return Facts(date_of_birth=young_person.date_of_birth, status=young_person.care_status, **extra)
 
 
@@ -77,15 +75,7 @@ def decision_for(session: Session, *, actor: Actor, entitlement: Entitlement) ->
     return evaluate(entitlement, facts_for(session, young_person=young_person), clock.today())
 
 
-FACT_NAMES = (
-    "in_education_or_training",
-    "in_higher_education",
-    "in_apprenticeship",
-    "parent",
-    "send",
-    "staying_put",
-    "own_tenancy",
-)
+FACT_NAMES = FACTS  # the facts the rules engine knows; one list for rules, forms and records
 
 
 def facts_record(session: Session, *, young_person_id: int) -> YoungPersonFacts | None:
