@@ -31,6 +31,8 @@ SAMPLE_PARAMS = {
     "{feedback_id}": "999999",
     "{request_id}": "999999",
     "{heading}": "money",
+    "{offer_id}": "999999",
+    "{report_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 

@@ -9,6 +9,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from waymark.audit import routes as audit_routes
+from waymark.covenant import routes as covenant_routes
+from waymark.covenant import staff_routes as covenant_staff_routes
 from waymark.db import Database, make_engine
 from waymark.entitlements import routes as entitlement_routes
 from waymark.entitlements import staff_routes as entitlement_staff_routes
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         entitlement_routes.router,
         entitlement_staff_routes.router,
         notification_routes.router,
+        covenant_routes.router,
+        covenant_staff_routes.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")

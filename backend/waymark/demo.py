@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from waymark import clock
-from waymark.entitlements.models import YoungPersonFacts
+from waymark.covenant.demo import seed_demo_offers
+from waymark.entitlements.models import CouncilAmount, YoungPersonFacts
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
 from waymark.pathway.demo import seed_demo_plans
@@ -91,6 +92,21 @@ DEMO_FACTS: dict[str, dict[str, bool | None]] = {
         "staying_put": False,
     },
     "noor": {"in_education_or_training": False, "in_apprenticeship": False, "staying_put": True, "parent": False},
+}
+
+
+# Each demo council's own amounts, shown beside the national minimum.
+DEMO_COUNCIL_AMOUNTS: dict[str, dict[str, str]] = {
+    "riverside": {
+        "setting_up_home_allowance": "£3,200",
+        "higher_education_bursary": "£2,000, paid in 3 parts",
+        "council_tax_reduction": "None to pay until 25 if you live in Riverside",
+        "travel_help": "A free bus pass until 21",
+    },
+    "hillside": {
+        "setting_up_home_allowance": "£3,000",
+        "council_tax_reduction": "None to pay until 21, then half until 25",
+    },
 }
 
 
@@ -177,5 +193,16 @@ def seed_demo(session: Session) -> dict[str, int]:
         session.add(YoungPersonFacts(young_person_id=person.id, tenant_id=person.tenant_id, **facts))
     advisers = {y.username: staff[y.adviser] for y in DEMO_YOUNG_PEOPLE}
     plans = seed_demo_plans(session, young_people=young, advisers=advisers, today=today)
+    tenant_ids = {slug: t.id for slug, t in tenants.items() if t.id is not None}
+    offers = seed_demo_offers(session, tenant_ids=tenant_ids, today=today)
+    for slug, amounts in DEMO_COUNCIL_AMOUNTS.items():
+        for setting, amount in amounts.items():
+            session.add(CouncilAmount(tenant_id=tenant_ids[slug], setting=setting, amount=amount))
     session.commit()
-    return {"councils": len(tenants), "staff": len(staff), "young_people": len(young), "plans": plans}
+    return {
+        "councils": len(tenants),
+        "staff": len(staff),
+        "young_people": len(young),
+        "plans": plans,
+        "offers": offers,
+    }

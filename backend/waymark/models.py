@@ -1,7 +1,13 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
 from waymark.audit.models import AuditEvent  # noqa: F401
-from waymark.entitlements.models import EntitlementMark, YoungPersonFacts  # noqa: F401
+from waymark.covenant.models import Offer  # noqa: F401
+from waymark.entitlements.models import (  # noqa: F401
+    CouncilAmount,
+    EntitlementMark,
+    FactsReport,
+    YoungPersonFacts,
+)
 from waymark.identity.models import (  # noqa: F401
     Assignment,
     AuthSession,

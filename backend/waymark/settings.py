@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     login_account_limit: int = 5
     login_ip_limit: int = 30
     login_window_seconds: int = 15 * 60
+    offer_submit_limit: int = 5  # offers one address may send per login_window_seconds
     invite_days: int = 14
     # Largest request body accepted (bytes); bigger requests get 413.
     max_body_bytes: int = 2 * 1024 * 1024

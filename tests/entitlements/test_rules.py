@@ -196,3 +196,12 @@ def test_the_facts_table_holds_exactly_the_facts_the_rules_use():
 
     columns = set(YoungPersonFacts.model_fields) - {"young_person_id", "tenant_id", "updated_at", "updated_by_id"}
     assert columns == set(FACTS)
+
+
+def test_every_fact_has_words_for_the_young_person_and_for_staff():
+    from waymark.entitlements import messages
+    from waymark.entitlements.rules import FACTS
+
+    for labels in (messages.MY_FACT_LABELS, messages.STAFF_FACT_LABELS):
+        assert set(labels) == set(FACTS)
+    assert set(FACTS) <= set(messages.FACT_LABELS)

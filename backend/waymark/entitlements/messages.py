@@ -39,3 +39,15 @@ STAFF_FACT_LABELS = {
     "own_tenancy": N_("Has their own tenancy"),
 }
 MARK_LABELS = {"asked": N_("I've asked"), "got": N_("I've got it"), "not_sure": N_("Not sure")}
+
+AMOUNT_TOO_LONG = N_("The amount must be 120 characters or fewer")
+NOTE_TOO_LONG = N_("Please keep it to 1000 characters or fewer")
+MY_FACT_LABELS = {  # the same facts as the young person reads them on /my-facts
+    "in_education_or_training": N_("In education or training"),
+    "in_higher_education": N_("At university or in higher education"),
+    "in_apprenticeship": N_("Doing an apprenticeship"),
+    "parent": N_("A parent"),
+    "send": N_("Special educational needs or a disability"),
+    "staying_put": N_("Staying Put with your foster carers"),
+    "own_tenancy": N_("Your own tenancy"),
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from waymark.db import UTCDateTime, utcnow
@@ -42,3 +42,33 @@ class EntitlementMark(SQLModel, table=True):
     adviser_asked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     adviser_done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CouncilAmount(SQLModel, table=True):
+    """A council's own amount for an entitlement whose content names a
+    ``council_setting`` (e.g. its setting-up-home allowance), shown beside the
+    national minimum. Free text, because councils give ranges and goods as well as
+    cash (e.g. "£3,200, mostly as things for your home")."""
+
+    __tablename__ = "council_amount"
+
+    tenant_id: int = Field(foreign_key="tenant.id", primary_key=True)
+    setting: str = Field(max_length=60, primary_key=True)
+    amount: str = Field(max_length=120)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class FactsReport(SQLModel, table=True):
+    """A young person says something we hold about them is wrong. Their adviser sees
+    it on the record page until they mark it dealt with."""
+
+    __tablename__ = "facts_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    young_person_id: int = Field(foreign_key="user_account.id", index=True)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    resolved_by_id: int | None = Field(default=None, foreign_key="user_account.id")

@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlmodel import Session, col, select
 
 from waymark import clock
-from waymark.entitlements.models import EntitlementMark, YoungPersonFacts
+from waymark.entitlements.models import CouncilAmount, EntitlementMark, FactsReport, YoungPersonFacts
 from waymark.entitlements.rules import FACTS, Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
@@ -150,7 +150,6 @@ def mark_set(session: Session, *, actor: Actor, slug: str, state: str | None) ->
 def ask_adviser(session: Session, *, actor: Actor, slug: str) -> EntitlementMark:
     """Ask my adviser about this: a task on their caseload until they mark it done,
     and a note in their inbox. Asking again while it is open changes nothing."""
-    from waymark.identity import service as identity_service
     from waymark.notifications import service as notifications
 
     mark = _own_mark(session, actor, slug)
@@ -158,16 +157,7 @@ def ask_adviser(session: Session, *, actor: Actor, slug: str) -> EntitlementMark
         return mark
     mark.adviser_asked_at, mark.adviser_done_at, mark.updated_at = clock.now(), None, clock.now()
     session.add(mark)
-    for worker in identity_service.current_workers(session, young_person_id=actor.user_id):
-        assert worker.id is not None
-        notifications.notify(
-            session,
-            tenant_id=actor.tenant_id,
-            user_id=worker.id,
-            kind="entitlement_question",
-            link=f"/staff/young-people/{actor.user_id}#questions",
-            params={"name": actor.display_name},
-        )
+    notifications.tell_workers(session, actor=actor, kind="entitlement_question", anchor="#questions")
     session.commit()
     return mark
 
@@ -241,3 +231,124 @@ def content_page(name: str) -> Page:
         sources=tuple(post["sources"]),
         last_checked=post["last_checked"],
     )
+
+
+# ------------------------------------------------------------ council amounts
+def council_amounts(session: Session, *, tenant_id: int) -> dict[str, CouncilAmount]:
+    rows = session.exec(select(CouncilAmount).where(CouncilAmount.tenant_id == tenant_id)).all()
+    return {row.setting: row for row in rows}
+
+
+def council_settings() -> dict[str, list[Entitlement]]:
+    """Every council amount setting named by the content, with the entitlements that use it."""
+    found: dict[str, list[Entitlement]] = {}
+    for item in catalogue().values():
+        if item.council_setting:
+            found.setdefault(item.council_setting, []).append(item)
+    return found
+
+
+AMOUNT_MAX = 120
+
+
+def council_amounts_update(session: Session, *, actor: Actor, values: dict[str, str]) -> None:
+    """An admin sets their council's amounts (an empty value removes one). Audited
+    with the before and after; takes effect at once."""
+    from waymark.audit.service import audit_record
+
+    if not actor.is_staff or "admin" not in actor.roles:
+        raise Forbidden()
+    unknown = set(values) - set(council_settings())
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}")
+    held = council_amounts(session, tenant_id=actor.tenant_id)
+    before = {k: v.amount for k, v in held.items()}
+    for setting, text in values.items():
+        text = text.strip()
+        row = held.get(setting)
+        if not text:
+            if row is not None:
+                session.delete(row)
+            continue
+        if len(text) > AMOUNT_MAX:
+            raise ValueError(f"{setting} too long")
+        row = row or CouncilAmount(tenant_id=actor.tenant_id, setting=setting, amount=text)
+        row.amount, row.updated_at, row.updated_by_id = text, clock.now(), actor.user_id
+        session.add(row)
+    after = {k: v.strip() for k, v in values.items() if v.strip()}
+    audit_record(
+        session,
+        actor=actor,
+        action="council_amounts.update",
+        object_type="council_amounts",
+        object_id=actor.tenant_id,
+        detail={"before": before, "after": {**{k: v for k, v in before.items() if k not in values}, **after}},
+    )
+    session.commit()
+
+
+# ------------------------------------------------------------ content status
+STALE_AFTER_DAYS = 365
+
+
+def stale_content(today: date | None = None) -> list[Entitlement]:
+    """Entitlements whose last check against their sources is over 12 months old,
+    oldest first."""
+    today = today or clock.today()
+    return sorted(
+        (e for e in catalogue().values() if (today - e.last_checked).days > STALE_AFTER_DAYS),
+        key=lambda e: e.last_checked,
+    )
+
+
+# ------------------------------------------------------------ "this is wrong"
+NOTE_MAX = 1000
+
+
+def facts_report(session: Session, *, actor: Actor, note: str) -> FactsReport:
+    """The young person says something we hold is wrong: their adviser is told and sees
+    it on the record page until they mark it dealt with."""
+    from waymark.notifications import service as notifications
+
+    if not actor.is_young_person:
+        raise Forbidden()
+    if len(note) > NOTE_MAX:
+        raise ValueError("note too long")
+    report = FactsReport(tenant_id=actor.tenant_id, young_person_id=actor.user_id, note=note.strip())
+    session.add(report)
+    notifications.tell_workers(session, actor=actor, kind="facts_reported", anchor="#facts")
+    session.commit()
+    return report
+
+
+def open_facts_reports(session: Session, *, young_person_id: int) -> list[FactsReport]:
+    return list(
+        session.exec(
+            select(FactsReport)
+            .where(FactsReport.young_person_id == young_person_id, col(FactsReport.resolved_at).is_(None))
+            .order_by(col(FactsReport.created_at))
+        ).all()
+    )
+
+
+def facts_report_done(session: Session, *, actor: Actor, young_person_id: int, report_id: int) -> None:
+    from waymark.audit.service import audit_record
+    from waymark.identity import service as identity_service
+
+    identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
+        raise Forbidden()
+    report = session.get(FactsReport, report_id)
+    if report is None or report.young_person_id != young_person_id or report.resolved_at is not None:
+        raise NotFound()
+    report.resolved_at, report.resolved_by_id = clock.now(), actor.user_id
+    session.add(report)
+    audit_record(
+        session,
+        actor=actor,
+        action="facts_report.done",
+        subject_id=young_person_id,
+        object_type="facts_report",
+        object_id=report_id,
+    )
+    session.commit()

@@ -49,16 +49,27 @@ PLAN_EDIT = "plan.edit"  # an adviser changing a plan (the service checks the ca
 PLAIN_LANGUAGE_CHECK = "plain_language.check"
 FACTS_EDIT = "facts.edit"  # an adviser recording entitlement facts and answering questions
 ENTITLEMENTS_OWN = "entitlements.own"  # a young person's notes and questions on entitlements
+OFFERS_REVIEW = "offers.review"  # approve, correct or turn down offers sent in by organisations
+COUNCIL_AMOUNTS_EDIT = "council_amounts.edit"  # the council's own amounts beside national minimums
+CONTENT_STATUS_VIEW = "content_status.view"  # which content is due a check against its sources
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN}),
     "personal_adviser": frozenset(
-        {CASELOAD_VIEW, YOUNG_PERSON_RECORD_VIEW, INVITE_CREATE, PLAN_EDIT, PLAIN_LANGUAGE_CHECK, FACTS_EDIT}
+        {
+            CASELOAD_VIEW,
+            YOUNG_PERSON_RECORD_VIEW,
+            INVITE_CREATE,
+            PLAN_EDIT,
+            PLAIN_LANGUAGE_CHECK,
+            FACTS_EDIT,
+            CONTENT_STATUS_VIEW,
+        }
     ),
-    "participation_officer": frozenset(),
-    "moderator": frozenset(),
-    "manager": frozenset({AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW}),
-    "admin": frozenset(),
+    "participation_officer": frozenset({CONTENT_STATUS_VIEW}),
+    "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW}),
+    "manager": frozenset({AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW, CONTENT_STATUS_VIEW}),
+    "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW}),
     "panel_member": frozenset(),
 }
 
@@ -84,6 +95,11 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/entitlements"),
         ("GET", "/entitlements/{slug}"),
         ("GET", "/care-leaver-status"),
+        ("GET", "/offers"),
+        ("GET", "/offers/new"),
+        ("POST", "/offers/new"),
+        ("GET", "/offers/sent"),
+        ("GET", "/offers/{offer_id}"),
     }
 )
 

@@ -23,6 +23,8 @@ KINDS: dict[str, str] = {
     "plan_feedback_given": N_("%(name)s is not sure about a step in their plan"),
     "plan_review_requested": N_("%(name)s asked for a plan review"),
     "entitlement_question": N_("%(name)s asked you about something they can get"),
+    "offer_submitted": N_("%(organisation)s sent in an offer to check"),
+    "facts_reported": N_("%(name)s says something we hold about them is wrong"),
 }
 
 
@@ -59,3 +61,21 @@ def inbox_mark_read(session: Session, *, actor: Actor) -> None:
         .values(read_at=clock.now())
     )
     session.commit()
+
+
+def tell_workers(session: Session, *, actor: Actor, kind: str, anchor: str = "") -> None:
+    """A young person did something their workers should know about: a note in each
+    current worker's inbox linking to the young person's record (``anchor`` is the
+    part of the page, e.g. ``"#facts"``). Added to the transaction; the caller commits."""
+    from waymark.identity.service import current_workers
+
+    for worker in current_workers(session, young_person_id=actor.user_id):
+        assert worker.id is not None
+        notify(
+            session,
+            tenant_id=actor.tenant_id,
+            user_id=worker.id,
+            kind=kind,
+            link=f"/staff/young-people/{actor.user_id}{anchor}",
+            params={"name": actor.display_name},
+        )

@@ -613,16 +613,7 @@ def _own_plan(session: Session, actor: Actor) -> PathwayPlan:
 
 
 def _tell_advisers(session: Session, plan: PathwayPlan, actor: Actor, kind: str) -> None:
-    for worker in identity_service.current_workers(session, young_person_id=plan.young_person_id):
-        assert worker.id is not None
-        notifications.notify(
-            session,
-            tenant_id=plan.tenant_id,
-            user_id=worker.id,
-            kind=kind,
-            link=f"/staff/young-people/{plan.young_person_id}",
-            params={"name": actor.display_name},
-        )
+    notifications.tell_workers(session, actor=actor, kind=kind)
 
 
 def words_save(session: Session, *, actor: Actor, heading: str, text: str) -> PlanWords | None:

@@ -63,6 +63,7 @@ def record_page(
         "target": tenant.reading_age_target,
         "today": view.today,
         "facts": entitlements.facts_record(session, young_person_id=young_person_id),
+        "facts_reports": entitlements.open_facts_reports(session, young_person_id=young_person_id),
         "fact_names": entitlements.FACT_NAMES,
         "questions": entitlements.open_questions(session, young_person_ids=[young_person_id]).get(young_person_id, []),
         "entitlement_titles": {slug: e.title for slug, e in entitlements.catalogue().items()},
