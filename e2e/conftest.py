@@ -124,6 +124,10 @@ def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with database.session() as session:
         seed_demo(session)
     app = create_app(settings, database=database)
+    from waymark.jobs.service import Worker
+
+    jobs = Worker(database.session, interval=0.5)  # as `waymark serve` does, but often
+    jobs.start()
 
     sock = _free_socket()
     port = sock.getsockname()[1]
@@ -138,6 +142,7 @@ def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
+    jobs.stop()
     thread.join(10)
     sock.close()
     engine.dispose()

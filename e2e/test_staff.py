@@ -33,7 +33,7 @@ def test_adviser_invites_young_person(page: Page, base_url: str, make_context: C
     sign_in_staff(page, "priya@riverside.example", base_url)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     expect(page.locator("h1")).to_have_text("Your caseload")
-    page.get_by_role("link", name="Kai Walker").click()
+    page.get_by_role("link", name="Kai Walker", exact=True).click()
     expect(page.locator("h1")).to_have_text("Kai Walker")
 
     # The invite comes back as an htmx fragment: no new document is loaded.

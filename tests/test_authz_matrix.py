@@ -33,6 +33,8 @@ SAMPLE_PARAMS = {
     "{heading}": "money",
     "{offer_id}": "999999",
     "{report_id}": "999999",
+    "{contact_id}": "999999",
+    "{handover_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 

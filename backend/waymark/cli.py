@@ -25,8 +25,9 @@ def main() -> None:
 @click.option("--host", default=None, help="Defaults to WAYMARK_HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Defaults to WAYMARK_PORT (8000).")
 @click.option("--workers", default=1, show_default=True)
-def serve(host: str | None, port: int | None, workers: int) -> None:
-    """Serve the app with uvicorn."""
+@click.option("--jobs/--no-jobs", default=True, show_default=True, help="Run background jobs in this process.")
+def serve(host: str | None, port: int | None, workers: int, jobs: bool) -> None:
+    """Serve the app with uvicorn (and run background jobs, unless --no-jobs)."""
     import uvicorn
 
     from waymark.app import create_app
@@ -36,6 +37,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         app = create_app(settings)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    if jobs:
+        from waymark.jobs.service import Worker
+
+        Worker(app.state.db.session).start()  # the single-process set-up runs jobs too
     uvicorn.run(
         app,
         host=host or settings.host,
@@ -46,6 +51,23 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         access_log=False,
         server_header=False,
     )
+
+
+@main.command()
+@click.option("--interval", default=15.0, show_default=True, help="Seconds between looks for due jobs.")
+def worker(interval: float) -> None:
+    """Run background jobs (escalations, reminders) until stopped. Run as many as you
+    like beside `waymark serve --no-jobs`: each job runs once."""
+    from waymark.db import Database, make_engine
+    from waymark.jobs.service import Worker
+
+    database = Database(make_engine(_settings().database_url))
+    click.echo(f"Running jobs every {interval:g}s. Stop with Ctrl-C.")
+    runner = Worker(database.session, interval=interval)
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        runner.stop()
 
 
 @main.command()

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from waymark import clock
+from waymark.contacts.demo import seed_demo_contacts
 from waymark.covenant.demo import seed_demo_offers
 from waymark.entitlements.models import CouncilAmount, YoungPersonFacts
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
@@ -195,6 +196,7 @@ def seed_demo(session: Session) -> dict[str, int]:
     plans = seed_demo_plans(session, young_people=young, advisers=advisers, today=today)
     tenant_ids = {slug: t.id for slug, t in tenants.items() if t.id is not None}
     offers = seed_demo_offers(session, tenant_ids=tenant_ids, today=today)
+    contacts = seed_demo_contacts(session, tenants=tenants, staff=staff, young=young, now=clock.now())
     for slug, amounts in DEMO_COUNCIL_AMOUNTS.items():
         for setting, amount in amounts.items():
             session.add(CouncilAmount(tenant_id=tenant_ids[slug], setting=setting, amount=amount))
@@ -205,4 +207,5 @@ def seed_demo(session: Session) -> dict[str, int]:
         "young_people": len(young),
         "plans": plans,
         "offers": offers,
+        "contacts": contacts,
     }

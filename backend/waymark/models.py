@@ -1,6 +1,7 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
 from waymark.audit.models import AuditEvent  # noqa: F401
+from waymark.contacts.models import AboutMe, Contact, Handover, ReachRequest  # noqa: F401
 from waymark.covenant.models import Offer  # noqa: F401
 from waymark.entitlements.models import (  # noqa: F401
     CouncilAmount,
@@ -17,6 +18,7 @@ from waymark.identity.models import (  # noqa: F401
     User,
     UserRole,
 )
+from waymark.jobs.models import Job  # noqa: F401
 from waymark.notifications.models import Notification  # noqa: F401
 from waymark.pathway.models import (  # noqa: F401
     PathwayPlan,

@@ -27,6 +27,15 @@ class Tenant(SQLModel, table=True):
     # and the reading age plan text should not go above.
     review_interval_months: int = 6
     reading_age_target: int = 12
+    # Contact with workers (FACTS.md 2.4): the longest gap between contacts, shorter
+    # where the council provides the accommodation (reg 8(2): at most 2 months); how
+    # many working days a worker has to answer "I couldn't reach my worker" before it
+    # goes to a manager; and a new worker's first contact after a handover.
+    contact_interval_weeks: int = 8
+    accommodated_contact_interval_months: int = 2
+    reach_answer_working_days: int = 2
+    first_contact_working_days: int = 10
+    duty_phone: str | None = Field(default=None, max_length=40)  # the leaving care team's duty line
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -46,6 +55,11 @@ class User(SQLModel, table=True):
     passphrase_hash: str | None = Field(default=None, max_length=255)
     date_of_birth: date | None = None
     care_status: str | None = Field(default=None, max_length=20)
+    council_accommodation: bool = False  # the council provides their home (shorter contact interval)
+    # Staff: their team, and how and when young people can reach them.
+    team: str | None = Field(default=None, max_length=80)
+    phone: str | None = Field(default=None, max_length=40)
+    availability: str | None = Field(default=None, max_length=120)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 

@@ -52,9 +52,14 @@ ENTITLEMENTS_OWN = "entitlements.own"  # a young person's notes and questions on
 OFFERS_REVIEW = "offers.review"  # approve, correct or turn down offers sent in by organisations
 COUNCIL_AMOUNTS_EDIT = "council_amounts.edit"  # the council's own amounts beside national minimums
 CONTENT_STATUS_VIEW = "content_status.view"  # which content is due a check against its sources
+CONTACTS_OWN = "contacts.own"  # a young person's contacts with their worker and "couldn't reach"
+CONTACT_RECORD = "contact.record"  # a worker records and confirms contacts (the service checks the caseload)
+REACH_ANSWER = "reach.answer"  # answering "I couldn't reach my worker" (their worker, or a manager)
+ASSIGNMENTS_MANAGE = "assignments.manage"  # changing a young person's worker (makes a handover)
+HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN}),
+    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN}),
     "personal_adviser": frozenset(
         {
             CASELOAD_VIEW,
@@ -64,12 +69,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             PLAIN_LANGUAGE_CHECK,
             FACTS_EDIT,
             CONTENT_STATUS_VIEW,
+            CONTACT_RECORD,
+            REACH_ANSWER,
+            HANDOVER_VIEW,
         }
     ),
     "participation_officer": frozenset({CONTENT_STATUS_VIEW}),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW}),
-    "manager": frozenset({AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW, CONTENT_STATUS_VIEW}),
-    "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW}),
+    "manager": frozenset(
+        {AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW, CONTENT_STATUS_VIEW, REACH_ANSWER, ASSIGNMENTS_MANAGE, HANDOVER_VIEW}
+    ),
+    "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE}),
     "panel_member": frozenset(),
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
+from waymark.contacts import service as contacts
 from waymark.db import SessionDep
 from waymark.entitlements import service as entitlements
 from waymark.identity import service
@@ -24,7 +25,24 @@ def caseload(request: Request, session: SessionDep) -> Response:
     questions = entitlements.open_questions(
         session, young_person_ids=[e.young_person.id for e in entries if e.young_person.id is not None]
     )
-    return render(request, "identity/caseload.html", {"entries": entries, "questions": questions})
+    handovers = contacts.open_handovers(session, worker_id=actor.user_id)
+    summary = contacts.caseload_summary(
+        session,
+        tenant=service.tenant_get(session, tenant_id=actor.tenant_id),
+        people=[(e.young_person, e.assignment.starts_on) for e in entries],
+    )
+    return render(
+        request,
+        "identity/caseload.html",
+        {
+            "entries": entries,
+            "questions": questions,
+            "contact_summary": summary,
+            "handovers": handovers,
+            "handover_names": {e.young_person.id: e.young_person.full_name for e in entries},
+            "saved": request.query_params.get("saved"),
+        },
+    )
 
 
 @router.post("/young-people/{young_person_id}/invites", dependencies=[requires(INVITE_CREATE)])

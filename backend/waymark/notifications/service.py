@@ -25,6 +25,17 @@ KINDS: dict[str, str] = {
     "entitlement_question": N_("%(name)s asked you about something they can get"),
     "offer_submitted": N_("%(organisation)s sent in an offer to check"),
     "facts_reported": N_("%(name)s says something we hold about them is wrong"),
+    "contact_logged": N_("%(name)s wrote down a contact with you. Was it right?"),
+    "contact_logged_by_young_person": N_("%(name)s wrote down a contact with you to check"),
+    "contact_disputed": N_("%(name)s says a contact didn't happen"),
+    "reach_request": N_("%(name)s couldn't reach you"),
+    "reach_request_escalated": N_("%(name)s couldn't reach %(worker)s, and has had no answer in time"),
+    "reach_request_passed_on": N_("Your worker didn't answer in time, so we told their manager"),
+    "reach_request_answered": N_("%(name)s answered you"),
+    "handover_to_read": N_("%(name)s is now on your caseload. Read their handover"),
+    "new_worker": N_("Your new worker is %(name)s"),
+    "young_person_moved": N_("%(name)s has moved to %(worker)s"),
+    "first_contact_overdue": N_("%(worker)s has not had a first contact with %(name)s in time"),
 }
 
 

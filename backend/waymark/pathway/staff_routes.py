@@ -11,6 +11,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
+from waymark.contacts import messages as contact_messages
+from waymark.contacts import service as contacts
 from waymark.db import SessionDep
 from waymark.entitlements import messages as entitlement_messages
 from waymark.entitlements import service as entitlements
@@ -64,6 +66,10 @@ def record_page(
         "today": view.today,
         "facts": entitlements.facts_record(session, young_person_id=young_person_id),
         "facts_reports": entitlements.open_facts_reports(session, young_person_id=young_person_id),
+        **contacts.record_view(session, young_person_id=young_person_id),
+        "kind_labels": contact_messages.KIND_LABELS,
+        "method_labels": contact_messages.METHOD_LABELS,
+        "state_labels": contact_messages.STATE_LABELS,
         "fact_names": entitlements.FACT_NAMES,
         "questions": entitlements.open_questions(session, young_person_ids=[young_person_id]).get(young_person_id, []),
         "entitlement_titles": {slug: e.title for slug, e in entitlements.catalogue().items()},
