@@ -63,5 +63,6 @@ i18n: install-dev ## Extract messages to locales/messages.pot and update the Wel
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var test-results
 
-bench: install-dev ## Throughput of key pages as a ratio to a static file, measured in one run
+bench: install-dev ## Throughput of key pages, and the contact dashboard at 10,000 young people (ratios to a baseline in the same run)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/contacts_dashboard.py

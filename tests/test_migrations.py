@@ -92,3 +92,27 @@ def test_tests_are_isolated_second_half(database) -> None:
 
     with database.session() as session:
         assert session.exec(select(Tenant).where(Tenant.slug == "leak-check")).all() == []
+
+
+def test_contact_status_is_filled_from_existing_contacts(tmp_path: Path) -> None:
+    """0007 adds contact_status: on a database that already has contacts, the rows
+    come out as the app keeps them (latest contact that counts, as a UK day)."""
+    from sqlmodel import Session, select
+
+    from waymark.contacts.models import ContactStatus
+    from waymark.demo import seed_demo
+
+    scratch = db.make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+    try:
+        db.migrate(scratch)
+        with Session(scratch) as session:
+            seed_demo(session)
+            kept = {(s.young_person_id, s.last_contact_on) for s in session.exec(select(ContactStatus)).all()}
+        db.downgrade(scratch, "0006")
+        assert "contact_status" not in inspect(scratch).get_table_names()
+        db.migrate(scratch)
+        with Session(scratch) as session:
+            filled = {(s.young_person_id, s.last_contact_on) for s in session.exec(select(ContactStatus)).all()}
+        assert filled == {row for row in kept if row[1] is not None} and len(filled) == 5
+    finally:
+        scratch.dispose()

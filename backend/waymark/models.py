@@ -1,7 +1,7 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
 from waymark.audit.models import AuditEvent  # noqa: F401
-from waymark.contacts.models import AboutMe, Contact, Handover, ReachRequest  # noqa: F401
+from waymark.contacts.models import AboutMe, Contact, ContactStatus, Handover, ReachRequest  # noqa: F401
 from waymark.covenant.models import Offer  # noqa: F401
 from waymark.entitlements.models import (  # noqa: F401
     CouncilAmount,

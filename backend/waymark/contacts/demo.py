@@ -75,4 +75,9 @@ def seed_demo_contacts(
                 answered_at=happened + timedelta(hours=5) if state == CONFIRMED else None,
             )
         )
+    from waymark.contacts.service import refresh_status
+
+    for person in young.values():
+        assert person.id is not None
+        refresh_status(session, young_person_id=person.id, tenant_id=person.tenant_id)
     return len(DEMO_CONTACTS)

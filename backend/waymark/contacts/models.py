@@ -25,6 +25,7 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_young_person_happened", "young_person_id", "happened_at"),
         Index("ix_contact_tenant_happened", "tenant_id", "happened_at"),
+        Index("ix_contact_tenant_state_happened", "tenant_id", "state", "happened_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -107,3 +108,15 @@ class Handover(SQLModel, table=True):
         from waymark.workdays import to_uk_date
 
         return to_uk_date(self.first_contact_due_at - timedelta(minutes=1))
+
+
+class ContactStatus(SQLModel, table=True):
+    """Each young person's latest contact that counts (not disputed), kept up to date
+    as contacts are logged and answered, so the managers' dashboard reads one row per
+    young person instead of every contact."""
+
+    __tablename__ = "contact_status"
+
+    young_person_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    last_contact_on: date | None = None  # the UK calendar day of that contact

@@ -20,6 +20,7 @@ from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
     ASSIGNMENTS_MANAGE,
     CONTACT_RECORD,
+    CONTACTS_DASHBOARD,
     CONTACTS_OWN,
     HANDOVER_VIEW,
     REACH_ANSWER,
@@ -385,3 +386,15 @@ def acknowledge(request: Request, handover_id: RecordId, session: SessionDep) ->
     except service.HandoverError as exc:
         return _handover_page(request, session, handover_id, error=exc.message)
     return RedirectResponse(f"/staff/handovers/{handover_id}", status_code=303)
+
+
+# ------------------------------------------------------ managers' dashboard
+@router.get("/staff/contacts", dependencies=[requires(CONTACTS_DASHBOARD)])
+def dashboard(request: Request, session: SessionDep, team: str = "") -> Response:
+    """Contact timeliness and worker changes for the manager's council (audited: it
+    lists young people by name)."""
+    actor = signed_in_actor(request)
+    view = service.dashboard(session, actor=actor, team=team[:80] or None)
+    service.audit_record(session, actor=actor, action="contacts_dashboard.view", detail={"team": view.team})
+    session.commit()
+    return render(request, "contacts/dashboard.html", {"view": view, **CONTEXT})

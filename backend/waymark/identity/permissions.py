@@ -56,6 +56,7 @@ CONTACTS_OWN = "contacts.own"  # a young person's contacts with their worker and
 CONTACT_RECORD = "contact.record"  # a worker records and confirms contacts (the service checks the caseload)
 REACH_ANSWER = "reach.answer"  # answering "I couldn't reach my worker" (their worker, or a manager)
 ASSIGNMENTS_MANAGE = "assignments.manage"  # changing a young person's worker (makes a handover)
+CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -77,7 +78,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "participation_officer": frozenset({CONTENT_STATUS_VIEW}),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW}),
     "manager": frozenset(
-        {AUDIT_VIEW, YOUNG_PERSON_RECORD_VIEW, CONTENT_STATUS_VIEW, REACH_ANSWER, ASSIGNMENTS_MANAGE, HANDOVER_VIEW}
+        {
+            AUDIT_VIEW,
+            YOUNG_PERSON_RECORD_VIEW,
+            CONTENT_STATUS_VIEW,
+            REACH_ANSWER,
+            ASSIGNMENTS_MANAGE,
+            HANDOVER_VIEW,
+            CONTACTS_DASHBOARD,
+        }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE}),
     "panel_member": frozenset(),

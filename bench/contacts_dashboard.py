@@ -1,0 +1,277 @@
+"""The managers' contact dashboard at national scale, on SQLite and PostgreSQL.
+
+One council with 10,000 young people, 40 advisers in 4 teams, 500,000 contacts over
+two years, worker changes, open requests and handovers. Each database is migrated and
+filled, then GET /staff/contacts (signed in as the manager, through the whole app
+in-process) is timed REPEAT times against a baseline measured in the same run: GET
+/healthz through the same stack. PostgreSQL runs when WAYMARK_BENCH_POSTGRES_URL (or
+WAYMARK_TEST_POSTGRES_URL) is set; it gets a schema of its own, dropped afterwards.
+
+Run: make bench (or .venv/bin/python bench/contacts_dashboard.py); YOUNG_PEOPLE and
+CONTACTS change the size.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import SecretStr
+from sqlalchemy import create_engine, insert, text
+from starlette.testclient import TestClient
+
+from waymark import db
+from waymark.app import create_app
+from waymark.contacts.models import Contact, ContactStatus, Handover, ReachRequest
+from waymark.identity.models import Assignment, Tenant, User, UserRole
+from waymark.identity.sessions import COOKIE, session_create
+from waymark.settings import Settings
+from waymark.workdays import to_uk_date
+
+YOUNG_PEOPLE = int(os.environ.get("YOUNG_PEOPLE", "10000"))
+CONTACTS = int(os.environ.get("CONTACTS", "500000"))
+ADVISERS, TEAMS, REPEAT = 40, 4, 20
+KINDS = ("visit", "call", "text", "video", "office")
+
+
+def fill(engine: db.Engine) -> int:
+    """Bulk-load the council; returns the manager's user id."""
+    rng = random.Random(42)  # noqa: S311  (repeatable test data, not secrets)
+    now = datetime.now(UTC)
+    today = now.date()
+    with engine.begin() as conn:
+        tenant_id = conn.execute(
+            insert(Tenant).values(slug="bench", name="Bench Council", created_at=now).returning(Tenant.id)
+        ).scalar()
+        staff = [
+            {
+                "tenant_id": tenant_id,
+                "kind": "staff",
+                "display_name": f"PA {i}",
+                "full_name": f"Adviser {i}",
+                "email": f"pa{i}@bench.example",
+                "team": f"Team {i % TEAMS + 1}",
+                "created_at": now,
+            }
+            for i in range(ADVISERS)
+        ]
+        staff.append(
+            {
+                "tenant_id": tenant_id,
+                "kind": "staff",
+                "display_name": "Boss",
+                "full_name": "Manager",
+                "email": "manager@bench.example",
+                "team": None,
+                "created_at": now,
+            }
+        )
+        conn.execute(insert(User), staff)
+        staff_ids = [r[0] for r in conn.execute(text("SELECT id FROM user_account WHERE kind = 'staff' ORDER BY id"))]
+        adviser_ids, manager_id = staff_ids[:-1], staff_ids[-1]
+        conn.execute(insert(UserRole), [{"user_id": i, "role": "personal_adviser"} for i in adviser_ids])
+        conn.execute(insert(UserRole), [{"user_id": manager_id, "role": "manager"}])
+        people = [
+            {
+                "tenant_id": tenant_id,
+                "kind": "young_person",
+                "display_name": f"YP{i}",
+                "full_name": f"Young Person {i}",
+                "care_status": "former_relevant",
+                "date_of_birth": date(2005, 1, 1) + timedelta(days=i % 2000),
+                "council_accommodation": i % 10 == 0,
+                "created_at": now,
+            }
+            for i in range(YOUNG_PEOPLE)
+        ]
+        for start in range(0, len(people), 5000):
+            conn.execute(insert(User), people[start : start + 5000])
+        person_ids = [r[0] for r in conn.execute(text("SELECT id FROM user_account WHERE kind = 'young_person'"))]
+        assignments, current = [], {}
+        for n, pid in enumerate(person_ids):
+            worker = adviser_ids[n % ADVISERS]
+            changes = 3 if n % 50 == 0 else (1 if n % 7 == 0 else 0)
+            start = today - timedelta(days=730)
+            for c in range(changes):
+                ends = today - timedelta(days=300 - c * 90)
+                assignments.append(
+                    {
+                        "tenant_id": tenant_id,
+                        "worker_id": adviser_ids[(n + c + 1) % ADVISERS],
+                        "young_person_id": pid,
+                        "starts_on": start,
+                        "ends_on": ends,
+                    }
+                )
+                start = ends + timedelta(days=1)
+            assignments.append(
+                {
+                    "tenant_id": tenant_id,
+                    "worker_id": worker,
+                    "young_person_id": pid,
+                    "starts_on": start,
+                    "ends_on": None,
+                }
+            )
+            current[pid] = worker
+        for start in range(0, len(assignments), 5000):
+            conn.execute(insert(Assignment), assignments[start : start + 5000])
+        batch: list[dict[str, object]] = []
+        latest: dict[int, datetime] = {}
+        for n in range(CONTACTS):
+            pid = person_ids[n % len(person_ids)]
+            at = now - timedelta(minutes=rng.randrange(0, 730 * 24 * 60))
+            state = "disputed" if rng.random() < 0.02 else "confirmed"
+            batch.append(
+                {
+                    "tenant_id": tenant_id,
+                    "young_person_id": pid,
+                    "worker_id": current[pid],
+                    "kind": KINDS[n % 5],
+                    "happened_at": at,
+                    "logged_by": "worker",
+                    "note": "",
+                    "state": state,
+                    "answer_note": "",
+                    "created_at": now,
+                }
+            )
+            if state != "disputed" and at > latest.get(pid, datetime.min.replace(tzinfo=UTC)):
+                latest[pid] = at
+            if len(batch) == 10000:
+                conn.execute(insert(Contact), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(Contact), batch)
+        conn.execute(
+            insert(ContactStatus),
+            [
+                {
+                    "young_person_id": pid,
+                    "tenant_id": tenant_id,
+                    "last_contact_on": to_uk_date(latest[pid]) if pid in latest else None,
+                }
+                for pid in person_ids
+            ],
+        )
+        conn.execute(
+            insert(ReachRequest),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "young_person_id": person_ids[i * 97],
+                    "worker_id": current[person_ids[i * 97]],
+                    "method": "call",
+                    "tried_at": now,
+                    "note": "",
+                    "created_at": now - timedelta(days=i % 5),
+                    "due_at": now + timedelta(days=2),
+                    "answer": "",
+                }
+                for i in range(60)
+            ],
+        )
+        conn.execute(
+            insert(Handover),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "young_person_id": person_ids[i * 31],
+                    "to_worker_id": current[person_ids[i * 31]],
+                    "created_at": now - timedelta(days=i),
+                    "snapshot": {},
+                    "first_contact_due_at": now - timedelta(days=1),
+                }
+                for i in range(40)
+            ],
+        )
+    return manager_id
+
+
+def measure(engine: db.Engine, manager_id: int) -> tuple[list[float], list[float], int]:
+    settings = Settings(
+        demo_mode=False,
+        secret_key=SecretStr(secrets.token_urlsafe(48)),
+        oidc_issuer="http://127.0.0.1:9",
+        oidc_client_id="bench",
+        oidc_client_secret=SecretStr("bench"),
+        database_url="sqlite://",
+    )
+    database = db.Database(engine)
+    app = create_app(settings, database=database)
+    with database.session() as session:
+        manager = session.get(User, manager_id)
+        assert manager is not None
+        token = session_create(session, user=manager, settings=settings)
+        session.commit()
+    client = TestClient(app, base_url="http://127.0.0.1")
+    client.cookies.set(COOKIE, token)
+
+    def timed(path: str) -> tuple[list[float], int]:
+        times, size = [], 0
+        for _ in range(REPEAT):
+            t0 = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+            size = len(response.content)
+        return times, size
+
+    timed("/staff/contacts")  # warm up: templates, query plans, caches
+    base, _ = timed("/healthz")
+    page, size = timed("/staff/contacts")
+    return base, page, size
+
+
+def report(name: str, engine: db.Engine) -> None:
+    t0 = time.perf_counter()
+    db.migrate(engine)
+    manager_id = fill(engine)
+    with engine.begin() as conn:  # fresh statistics, as autovacuum (PostgreSQL) would give after a bulk load
+        conn.execute(text("ANALYZE"))
+    filled = time.perf_counter() - t0
+    base, page, size = measure(engine, manager_id)
+    b50, p50 = statistics.median(base), statistics.median(page)
+    p95 = sorted(page)[int(len(page) * 0.95) - 1]
+    print(
+        f"{name:11} {YOUNG_PEOPLE:>6} young people {CONTACTS:>7} contacts (filled in {filled:4.0f} s): "
+        f"/healthz p50 {b50:6.1f} ms | /staff/contacts p50 {p50:6.1f} ms p95 {p95:6.1f} ms "
+        f"({p50 / b50:5.1f}x baseline, {size // 1024} KiB) {'OK' if p95 < 300 else 'OVER 300 ms'}"
+    )
+
+
+def main() -> int:
+    print(f"Managers' contact dashboard, {REPEAT} requests each, in-process through the whole app")
+    with tempfile.TemporaryDirectory(prefix="waymark-bench-") as tmp:
+        engine = db.make_engine(f"sqlite:///{tmp}/bench.db")
+        try:
+            report("SQLite", engine)
+        finally:
+            engine.dispose()
+    url = os.environ.get("WAYMARK_BENCH_POSTGRES_URL") or os.environ.get("WAYMARK_TEST_POSTGRES_URL")
+    if not url:
+        print("PostgreSQL: skipped (set WAYMARK_BENCH_POSTGRES_URL)")
+        return 0
+    schema = f"waymark_bench_{secrets.token_hex(4)}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        report("PostgreSQL", engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
