@@ -5,16 +5,116 @@
 (function () {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    /* The offline outbox: ask the worker to send what is waiting (on every page load
+     * and when the phone comes back online), and show what it says. */
+    var askReplay = function () {
+      navigator.serviceWorker.ready.then(function (reg) {
+        var token = document.querySelector("input[name=csrf_token]");
+        if (reg.active) reg.active.postMessage({ type: "outbox-replay", csrf: token ? token.value : null });
+      });
+    };
+    window.addEventListener("online", askReplay);
+    document.addEventListener("DOMContentLoaded", askReplay);
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type !== "outbox-status") return;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-outbox-banner], [data-outbox-status]"), function (el) {
+        var banner = el.hasAttribute("data-outbox-banner") ? el : document.querySelector("[data-outbox-banner]");
+        var text = "";
+        if (data.signIn) text = banner.dataset.signIn.replace("{n}", data.signIn);
+        else if (data.waiting) text = banner.dataset.queued.replace("{n}", data.waiting);
+        else if (data.refused) text = banner.dataset.refused;
+        else if (data.sent) text = banner.dataset.sent;
+        el.textContent = text;
+        el.hidden = !text;
+      });
+    });
     if (document.body && document.body.dataset.signedOut) {
       navigator.serviceWorker.ready.then(function (reg) {
         if (reg.active) reg.active.postMessage({ type: "signed-out" });
       });
     }
   }
+  var DRAFT = "waymark-draft-";
+  if (document.body && document.body.dataset.signedOut) {
+    // A shared phone: drafts go with the session.
+    Object.keys(localStorage).forEach(function (k) { if (k.indexOf(DRAFT) === 0) localStorage.removeItem(k); });
+  }
+
+  /* A long form shown one question at a time, with a draft kept on the phone. */
+  function stepper(form) {
+    var steps = Array.prototype.slice.call(form.querySelectorAll("[data-step]"));
+    if (steps.length < 2) return;
+    var key = DRAFT + form.dataset.draft;
+    var hasErrors = !!form.querySelector(".field-error");
+    function save() {
+      var data = {};
+      new FormData(form).forEach(function (value, name) {
+        if (name === "csrf_token" || name === "idempotency_key") return;
+        (data[name] = data[name] || []).push(value);
+      });
+      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* full or private mode */ }
+    }
+    if (!hasErrors) {
+      var saved = null;
+      try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+      if (saved) {
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (!el.name || !(el.name in saved) || el.type === "hidden") return;
+          if (el.type === "radio" || el.type === "checkbox") el.checked = saved[el.name].indexOf(el.value) !== -1;
+          else el.value = saved[el.name][0];
+        });
+      }
+    }
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    var current = 0;
+    steps.forEach(function (step, i) {
+      if (hasErrors && current === 0 && step.classList.contains("field-error")) current = i;
+      var nav = document.createElement("div");
+      nav.className = "stepper-nav";
+      if (i > 0) nav.appendChild(button(form.dataset.back || "Back", "button secondary", function () { show(i - 1); }));
+      if (i < steps.length - 1) nav.appendChild(button(form.dataset.next || "Next", "button", function () { show(i + 1); }));
+      step.appendChild(nav);
+    });
+    function button(text, cls, onclick) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = cls; b.textContent = text;
+      b.addEventListener("click", onclick);
+      return b;
+    }
+    function show(i) {
+      current = i;
+      steps.forEach(function (step, j) { step.classList.toggle("is-hidden-step", j !== i); });
+      var first = steps[i].querySelector(".question-text, legend");
+      if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
+    }
+    steps.forEach(function (step, j) { step.classList.toggle("is-hidden-step", j !== current); });
+    form.addEventListener("submit", function () { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } });
+  }
+
+  /* Read a question out loud with the phone's own voice (nothing leaves the phone). */
+  function readAloud(root) {
+    if (!("speechSynthesis" in window)) return;
+    Array.prototype.forEach.call(root.querySelectorAll("[data-read-aloud]"), function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        window.speechSynthesis.cancel();
+        var say = new SpeechSynthesisUtterance(b.getAttribute("data-read-aloud"));
+        say.lang = document.documentElement.lang === "cy" ? "cy-GB" : "en-GB";
+        window.speechSynthesis.speak(say);
+      });
+    });
+  }
+
   function focusErrors(root) {
     var summary = (root || document).querySelector("[data-autofocus]");
     if (summary) summary.focus();
   }
-  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-stepper]"), stepper);
+    readAloud(document);
+    focusErrors(document);
+  });
   document.addEventListener("htmx:afterSwap", function (e) { focusErrors(e.target); });
 })();

@@ -5,6 +5,14 @@
  *   names them in the X-Waymark-Owner header) and are deleted at sign-out, when a
  *   signed-out page arrives, or when someone else signs in.
  * - Offline and never seen: the /offline page.
+ * - Forms that may be sent offline (OUTBOX_FORMS): sent as usual when online; when the
+ *   network fails, their fields go into an outbox in IndexedDB and /saved-offline is
+ *   shown. The outbox is replayed to POST /api/outbox (each item carries the form's
+ *   idempotency key, so the server stores it once however often it arrives) on the
+ *   background-sync event where the browser has one, when the worker starts, and when
+ *   a page asks (app.js, on every load and on the "online" event: iPhones have no
+ *   background sync). Items wait for the person who saved them; an expired session
+ *   keeps them ("sign in to send"); nothing is dropped without the person seeing it.
  * htmx fragment requests are never cached. The app fills in __VERSION__ and __PRECACHE__.
  */
 "use strict";
@@ -26,6 +34,7 @@ self.addEventListener("activate", (event) => {
       if (name.startsWith("waymark-shell-") && name !== SHELL) await caches.delete(name);
     }
     await self.clients.claim();
+    await replay();
   })());
 });
 
@@ -101,10 +110,127 @@ async function cacheFirstStatic(request) {
   }
 }
 
+// ------------------------------------------------------------------ outbox
+const OUTBOX_FORMS = [/^\/consultations\/\d+$/];
+const OUTBOX_DB = "waymark-outbox";
+const OUTBOX_STORE = "items";
+const SYNC_TAG = "waymark-outbox";
+let latestCsrf = null;
+
+function outboxDb() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(OUTBOX_DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(OUTBOX_STORE, { keyPath: "key" });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+async function outboxDo(mode, fn) {
+  const db = await outboxDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(OUTBOX_STORE, mode);
+    const result = fn(tx.objectStore(OUTBOX_STORE));
+    tx.oncomplete = () => { db.close(); resolve(result && "result" in result ? result.result : undefined); };
+    tx.onerror = () => { db.close(); reject(tx.error); };
+  });
+}
+
+const outboxAll = () => outboxDo("readonly", (store) => store.getAll());
+const outboxPut = (item) => outboxDo("readwrite", (store) => store.put(item));
+const outboxDelete = (key) => outboxDo("readwrite", (store) => store.delete(key));
+
+async function tellPages(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+async function outboxStatus(extra) {
+  const owner = await getOwner();
+  const mine = (await outboxAll()).filter((item) => !owner || item.owner === owner);
+  await tellPages({
+    type: "outbox-status",
+    waiting: mine.filter((item) => item.state === "queued").length,
+    signIn: !owner ? mine.length : mine.filter((item) => item.state === "sign-in").length,
+    refused: mine.filter((item) => item.state === "refused").length,
+    ...(extra || {}),
+  });
+}
+
+async function postOrQueue(event) {
+  const copy = event.request.clone();
+  try {
+    return await fetch(event.request);
+  } catch (err) {
+    const fields = {};
+    for (const [name, value] of (await copy.formData()).entries()) {
+      if (typeof value === "string") (fields[name] = fields[name] || []).push(value);
+    }
+    const key = (fields.idempotency_key || [""])[0];
+    const csrf = (fields.csrf_token || [""])[0];
+    delete fields.csrf_token;
+    delete fields.idempotency_key;
+    await outboxPut({
+      key, url: new URL(copy.url).pathname, fields, csrf,
+      owner: await getOwner(), queuedAt: Date.now(), state: "queued",
+    });
+    try { await self.registration.sync.register(SYNC_TAG); } catch (e) { /* no background sync: pages ask */ }
+    const page = await (await caches.open(SHELL)).match("/saved-offline");
+    return page || new Response("Saved on this phone. We will send it when you are online.", { status: 202 });
+  }
+}
+
+let replaying = null;
+function replay() {
+  replaying = replaying || replayOnce().finally(() => { replaying = null; });
+  return replaying;
+}
+
+async function replayOnce() {
+  const owner = await getOwner();
+  let sent = 0;
+  for (const item of await outboxAll()) {
+    if (!owner || item.owner !== owner || item.state === "refused") continue; // waits for its owner
+    let response;
+    try {
+      response = await fetch("/api/outbox", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": item.key,
+          "x-csrf-token": latestCsrf || item.csrf,
+        },
+        body: JSON.stringify({ url: item.url, fields: item.fields }),
+      });
+    } catch (err) {
+      break; // still offline: try again later
+    }
+    if (response.ok) {
+      await outboxDelete(item.key);
+      sent += 1;
+    } else if (response.status === 401 || response.status === 403) {
+      await outboxPut({ ...item, state: "sign-in" });
+    } else if (response.status >= 400 && response.status < 500) {
+      let reason = "";
+      try { reason = (await response.json()).message || ""; } catch (e) { /* not JSON */ }
+      await outboxPut({ ...item, state: "refused", reason });
+    } // 5xx: keep it queued and try again later
+  }
+  await outboxStatus(sent ? { sent } : {});
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(replay());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && OUTBOX_FORMS.some((pattern) => pattern.test(url.pathname))) {
+    event.respondWith(postOrQueue(event));
+    return;
+  }
   if (request.method === "POST" && url.pathname === "/logout") {
     event.waitUntil(clearPersonal(null));
     return;
@@ -118,5 +244,10 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "signed-out") event.waitUntil(clearPersonal(null));
+  const data = event.data || {};
+  if (data.type === "signed-out") event.waitUntil(clearPersonal(null).then(() => outboxStatus()));
+  if (data.type === "outbox-replay") {
+    if (data.csrf) latestCsrf = data.csrf;
+    event.waitUntil(replay());
+  }
 });

@@ -35,6 +35,8 @@ SAMPLE_PARAMS = {
     "{report_id}": "999999",
     "{contact_id}": "999999",
     "{handover_id}": "999999",
+    "{consultation_id}": "999999",
+    "{question_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 
@@ -56,6 +58,8 @@ def _call(client: Any, row: dict[str, Any], url: str) -> Any:
 
 def _denied(response: Any, who: str) -> bool:
     if who == "anonymous":
+        if response.request.url.path.startswith("/api/"):
+            return response.status_code == 401
         return response.status_code == 303 and response.headers["location"].startswith("/login?next=")
     return response.status_code == 403
 

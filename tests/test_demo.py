@@ -15,7 +15,15 @@ def age_on(birthday, today):
 
 def test_seed_demo_creates_every_account(db_session):
     counts = seed_demo(db_session)
-    assert counts == {"councils": 2, "staff": 8, "young_people": 5, "plans": 5, "offers": 36, "contacts": 7}
+    assert counts == {
+        "councils": 2,
+        "staff": 8,
+        "young_people": 5,
+        "plans": 5,
+        "offers": 36,
+        "contacts": 7,
+        "consultations": 1,
+    }
     tenants = {t.id: t.name for t in db_session.exec(select(Tenant)).all()}
     assert sorted(tenants.values()) == ["Hillside Council", "Riverside Council"]
     people = {u.username or u.email: u for u in db_session.exec(select(User)).all()}

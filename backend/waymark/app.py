@@ -9,6 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from waymark.audit import routes as audit_routes
+from waymark.consultations import routes as consultation_routes
 from waymark.contacts import routes as contact_routes
 from waymark.covenant import routes as covenant_routes
 from waymark.covenant import staff_routes as covenant_staff_routes
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         notification_routes.router,
         covenant_routes.router,
         contact_routes.router,
+        consultation_routes.router,
         covenant_staff_routes.router,
     ):
         app.include_router(router)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from waymark import clock
+from waymark.consultations.demo import seed_demo_consultations
 from waymark.contacts.demo import seed_demo_contacts
 from waymark.covenant.demo import seed_demo_offers
 from waymark.entitlements.models import CouncilAmount, YoungPersonFacts
@@ -197,6 +198,11 @@ def seed_demo(session: Session) -> dict[str, int]:
     tenant_ids = {slug: t.id for slug, t in tenants.items() if t.id is not None}
     offers = seed_demo_offers(session, tenant_ids=tenant_ids, today=today)
     contacts = seed_demo_contacts(session, tenants=tenants, staff=staff, young=young, now=clock.now())
+    jo = staff["jo@riverside.example"]
+    assert jo.id is not None
+    consultations = seed_demo_consultations(
+        session, tenant_id=tenant_ids["riverside"], officer_id=jo.id, today=today, now=clock.now()
+    )
     for slug, amounts in DEMO_COUNCIL_AMOUNTS.items():
         for setting, amount in amounts.items():
             session.add(CouncilAmount(tenant_id=tenant_ids[slug], setting=setting, amount=amount))
@@ -208,4 +214,5 @@ def seed_demo(session: Session) -> dict[str, int]:
         "plans": plans,
         "offers": offers,
         "contacts": contacts,
+        "consultations": consultations,
     }

@@ -1,6 +1,7 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
 from waymark.audit.models import AuditEvent  # noqa: F401
+from waymark.consultations.models import Answer, Consultation, Question, Response  # noqa: F401
 from waymark.contacts.models import AboutMe, Contact, ContactStatus, Handover, ReachRequest  # noqa: F401
 from waymark.covenant.models import Offer  # noqa: F401
 from waymark.entitlements.models import (  # noqa: F401
@@ -20,6 +21,7 @@ from waymark.identity.models import (  # noqa: F401
 )
 from waymark.jobs.models import Job  # noqa: F401
 from waymark.notifications.models import Notification  # noqa: F401
+from waymark.outbox.models import SubmissionReceipt  # noqa: F401
 from waymark.pathway.models import (  # noqa: F401
     PathwayPlan,
     PlanChange,

@@ -56,11 +56,13 @@ CONTACTS_OWN = "contacts.own"  # a young person's contacts with their worker and
 CONTACT_RECORD = "contact.record"  # a worker records and confirms contacts (the service checks the caseload)
 REACH_ANSWER = "reach.answer"  # answering "I couldn't reach my worker" (their worker, or a manager)
 ASSIGNMENTS_MANAGE = "assignments.manage"  # changing a young person's worker (makes a handover)
+CONSULTATIONS_ANSWER = "consultations.answer"  # a young person answering consultations meant for them
+CONSULTATIONS_RUN = "consultations.run"  # a participation officer drafting, publishing and closing them
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN}),
+    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER}),
     "personal_adviser": frozenset(
         {
             CASELOAD_VIEW,
@@ -75,7 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             HANDOVER_VIEW,
         }
     ),
-    "participation_officer": frozenset({CONTENT_STATUS_VIEW}),
+    "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN}),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW}),
     "manager": frozenset(
         {
@@ -107,6 +109,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/healthz"),
         ("GET", "/readyz"),
         ("GET", "/offline"),
+        ("GET", "/saved-offline"),
         ("GET", "/manifest.webmanifest"),
         ("GET", "/sw.js"),
         ("GET", "/glossary"),

@@ -81,6 +81,14 @@ def offline(request: Request) -> Response:
     return render(request, "web/offline.html", headers={"cache-control": "no-cache"})
 
 
+@router.get("/saved-offline", dependencies=[requires(PUBLIC)])
+def saved_offline(request: Request) -> Response:
+    """What the service worker shows when it keeps a form to send later (the same
+    page for everyone; app.js fills in how many are waiting)."""
+    request.state.actor = None
+    return render(request, "web/saved_offline.html", headers={"cache-control": "no-cache"})
+
+
 @router.get("/manifest.webmanifest", dependencies=[requires(PUBLIC)])
 async def manifest(request: Request) -> Response:
     locale = i18n.request_locale(request)
@@ -117,7 +125,7 @@ async def service_worker() -> Response:
     """The service worker, with this build's version and precache list filled in."""
     source = (FRONTEND_DIR / "sw.js").read_text()
     source = source.replace("__VERSION__", build_version()).replace(
-        "__PRECACHE__", json.dumps(["/offline", *[static_url(p) for p in PRECACHE]])
+        "__PRECACHE__", json.dumps(["/offline", "/saved-offline", *[static_url(p) for p in PRECACHE]])
     )
     return Response(
         source, media_type="text/javascript", headers={"cache-control": "no-cache", "service-worker-allowed": "/"}
