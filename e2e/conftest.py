@@ -6,6 +6,7 @@ Run with ``.venv/bin/python -m pytest e2e`` from the repository root.
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import threading
@@ -102,8 +103,34 @@ def idp_url() -> Iterator[str]:
     thread.join(5)
 
 
+class SmtpInbox:
+    """What the live server's real SMTP client delivered (aiosmtpd on localhost)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
 @pytest.fixture(scope="session")
-def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    from aiosmtpd.controller import Controller
+
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ["WAYMARK_SMTP_HOST"], os.environ["WAYMARK_SMTP_PORT"] = "127.0.0.1", str(port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory, smtp_inbox: SmtpInbox) -> Iterator[str]:
     from waymark import db
     from waymark.app import create_app
     from waymark.demo import seed_demo

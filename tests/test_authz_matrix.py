@@ -37,6 +37,8 @@ SAMPLE_PARAMS = {
     "{handover_id}": "999999",
     "{consultation_id}": "999999",
     "{question_id}": "999999",
+    "{answer_id}": "999999",
+    "{alert_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 

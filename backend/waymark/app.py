@@ -21,9 +21,11 @@ from waymark.identity import routes as identity_routes
 from waymark.identity import staff_routes
 from waymark.identity.models import Tenant
 from waymark.identity.oidc import make_oauth
+from waymark.moderation import routes as moderation_routes
 from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
+from waymark.safeguarding import routes as safeguarding_routes
 from waymark.settings import Settings, SettingsError
 from waymark.web import errors
 from waymark.web import routes as web_routes
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         covenant_routes.router,
         contact_routes.router,
         consultation_routes.router,
+        moderation_routes.router,
+        safeguarding_routes.router,
         covenant_staff_routes.router,
     ):
         app.include_router(router)

@@ -115,6 +115,96 @@ def check_content(target: int) -> None:
     click.echo("All content passes.")
 
 
+@main.group()
+def themes() -> None:
+    """Theme suggestions for what young people write (content/themes.yaml)."""
+
+
+@themes.command("suggest")
+def themes_suggest() -> None:
+    """Read lines of text on standard input; print one JSON object a line:
+    {"text": ..., "themes": [...]}, the same suggestions the moderation queue shows."""
+    import json
+
+    from waymark.moderation.themes import suggest
+
+    for line in click.get_text_stream("stdin"):
+        text = line.rstrip("\n")
+        if text.strip():
+            click.echo(json.dumps({"text": text, "themes": suggest(text)}, ensure_ascii=False))
+
+
+@themes.command("evaluate")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
+def themes_evaluate(labelled: str) -> None:
+    """Precision and recall of the suggestions on a labelled JSON-lines file
+    ({"text": ..., "themes": [...]} a line), overall and per theme."""
+    import json
+    from pathlib import Path
+
+    from waymark.moderation.themes import evaluate
+
+    rows = [json.loads(line) for line in Path(labelled).read_text(encoding="utf-8").splitlines() if line.strip()]
+    result = evaluate((row["text"], row["themes"]) for row in rows)
+    click.echo(
+        f"{result.statements} statements: precision {result.precision:.2f}, recall {result.recall:.2f}, "
+        f"F1 {result.f1:.2f} (micro-averaged)"
+    )
+    for key, (precision, recall, labelled_count) in result.per_theme.items():
+        click.echo(f"  {key:28} precision {precision:.2f}  recall {recall:.2f}  ({labelled_count} labelled)")
+
+
+@main.group()
+def safeguarding() -> None:
+    """Safeguarding detection (what raises an alert to the designated lead)."""
+
+
+@safeguarding.command("check")
+def safeguarding_check() -> None:
+    """Read lines on standard input; print one JSON object a line: whether the text
+    signals a risk of harm, which kinds, and the words that made us think so."""
+    import json
+
+    from waymark.safeguarding.detect import check
+
+    for line in click.get_text_stream("stdin"):
+        text = line.rstrip("\n")
+        if text.strip():
+            signal = check(text)
+            click.echo(
+                json.dumps(
+                    {"text": text, "risk": signal.risk, "kinds": signal.kinds, "why": signal.why}, ensure_ascii=False
+                )
+            )
+
+
+@safeguarding.command("evaluate")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
+def safeguarding_evaluate(labelled: str) -> None:
+    """Catch rate on risk statements and false-alarm rate on the rest of a labelled
+    JSON-lines file ({"text": ..., "risk": true|false} a line); lists every miss."""
+    import json
+    from pathlib import Path
+
+    from waymark.safeguarding.detect import check
+
+    rows = [json.loads(line) for line in Path(labelled).read_text(encoding="utf-8").splitlines() if line.strip()]
+    risky = [r for r in rows if r["risk"]]
+    calm = [r for r in rows if not r["risk"]]
+    missed = [r for r in risky if not check(r["text"]).risk]
+    alarms = [r for r in calm if check(r["text"]).risk]
+    click.echo(
+        f"{len(risky) - len(missed)}/{len(risky)} risk statements caught; "
+        f"{len(alarms)}/{len(calm)} ordinary statements flagged (false alarms)"
+    )
+    for row in missed:
+        click.echo(f"  missed: {row['text']}")
+    for row in alarms:
+        click.echo(f"  false alarm: {row['text']}")
+    if missed:
+        raise click.ClickException(f"{len(missed)} risk statement(s) missed")
+
+
 @main.command("dev-idp")
 @click.option("--port", default=None, type=int, help="Defaults to WAYMARK_DEV_IDP_PORT (9400).")
 def dev_idp(port: int | None) -> None:

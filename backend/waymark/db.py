@@ -129,13 +129,36 @@ def alembic_config(connection: Any | None = None) -> AlembicConfig:
     return cfg
 
 
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Any]:
+    """A connection in a transaction for Alembic. On SQLite, foreign keys are off while
+    it runs (SQLite changes a table by copying it, which the checks would refuse when
+    other tables point at it) and checked in full before the transaction commits."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # (no write happened: ends SQLAlchemy's autobegun transaction)
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _migration_connection(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

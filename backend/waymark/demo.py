@@ -198,6 +198,9 @@ def seed_demo(session: Session) -> dict[str, int]:
     tenant_ids = {slug: t.id for slug, t in tenants.items() if t.id is not None}
     offers = seed_demo_offers(session, tenant_ids=tenant_ids, today=today)
     contacts = seed_demo_contacts(session, tenants=tenants, staff=staff, young=young, now=clock.now())
+    alex = staff["alex@riverside.example"]
+    tenants["riverside"].safeguarding_lead_id = alex.id  # the designated safeguarding lead
+    session.add(tenants["riverside"])
     jo = staff["jo@riverside.example"]
     assert jo.id is not None
     consultations = seed_demo_consultations(

@@ -31,3 +31,4 @@ from waymark.pathway.models import (  # noqa: F401
     ReviewRequest,
     StepFeedback,
 )
+from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     login_account_limit: int = 5
     login_ip_limit: int = 30
     login_window_seconds: int = 15 * 60
+    smtp_host: str = ""  # where safeguarding alerts are emailed from; empty: email is not sent (and retried)
+    smtp_port: int = 25
+    smtp_from: str = "waymark@localhost"
     offer_submit_limit: int = 5  # offers one address may send per login_window_seconds
     invite_days: int = 14
     # Largest request body accepted (bytes); bigger requests get 413.

@@ -19,6 +19,9 @@ MODES = ("standard", "easy", "assisted")
 # Age bands used for who a consultation is for and for representativeness.
 AGE_BANDS = ("under_13", "13_15", "16_17", "18_20", "21_25")
 TEXT_MAX = 2000
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+SAFEGUARDING = "safeguard"  # went to the safeguarding lead: never queued, published or counted
+MODERATION_STATES = (PENDING, APPROVED, REJECTED, SAFEGUARDING)
 
 
 def age_band(age: int | None) -> str | None:
@@ -89,6 +92,7 @@ class Response(SQLModel, table=True):
 
 class Answer(SQLModel, table=True):
     __tablename__ = "consultation_answer"
+    __table_args__ = (Index("ix_consultation_answer_moderation", "moderation"),)
 
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="consultation_response.id", index=True)
@@ -97,3 +101,12 @@ class Answer(SQLModel, table=True):
     choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     feeling: int | None = None  # 1 (very unhappy) to 5 (very happy)
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Moderation (free text only): nobody but a moderator sees the text until approved;
+    # only ``published_text`` (redacted) and the confirmed themes are used after that.
+    moderation: str | None = Field(default=None, max_length=10)  # MODERATION_STATES, None for choices
+    published_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    suggested_themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    moderation_reason: str | None = Field(default=None, max_length=300)
+    moderated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    moderated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

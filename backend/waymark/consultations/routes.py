@@ -165,7 +165,15 @@ def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key
     anonymous = service.anonymous_response_for_key(session, secret=request.app.state.secret_bytes, key=key)
     token = service.resume_token(request.app.state.secret_bytes, key) if anonymous is not None else None
     consultation = service.for_young_person(session, actor=actor, consultation_id=consultation_id)
-    return render(request, "consultations/thanks.html", {"consultation": consultation, "token": token})
+    response = anonymous or service.named_response(
+        session, consultation_id=consultation_id, young_person_id=actor.user_id
+    )
+    raised = service.raised_alert(session, response=response)
+    return render(
+        request,
+        "consultations/thanks.html",
+        {"consultation": consultation, "token": token, "raised": raised, "named": anonymous is None},
+    )
 
 
 # ---------------------------------------------------------------- outbox API

@@ -21,7 +21,9 @@ from waymark.consultations.models import (
     DRAFT,
     MODES,
     OPEN,
+    PENDING,
     QUESTION_KINDS,
+    SAFEGUARDING,
     TEXT_MAX,
     Answer,
     Consultation,
@@ -268,6 +270,14 @@ def open_for(session: Session, *, actor: Actor) -> list[Consultation]:
     return [c for c in rows if status(c) == "open" and is_for(c, person)]
 
 
+def open_for_person(session: Session, *, person: User) -> list[Consultation]:
+    """Open consultations meant for this young person (for their worker's record page)."""
+    rows = session.exec(
+        select(Consultation).where(Consultation.tenant_id == person.tenant_id, Consultation.state == OPEN)
+    ).all()
+    return [c for c in rows if status(c) == "open" and is_for(c, person)]
+
+
 def for_young_person(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
     """An open consultation meant for this young person (anything else is not found)."""
     if not actor.is_young_person:
@@ -300,6 +310,24 @@ def resume_token(secret: bytes, key: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def named_response(session: Session, *, consultation_id: int, young_person_id: int) -> Response | None:
+    return session.exec(
+        select(Response).where(Response.consultation_id == consultation_id, Response.young_person_id == young_person_id)
+    ).first()
+
+
+def raised_alert(session: Session, *, response: Response | None) -> bool:
+    """Did an answer in this response go to the safeguarding lead?"""
+    if response is None:
+        return False
+    return (
+        session.exec(
+            select(Answer.id).where(Answer.response_id == response.id, Answer.moderation == SAFEGUARDING)
+        ).first()
+        is not None
+    )
 
 
 def anonymous_response_for_key(session: Session, *, secret: bytes, key: str) -> Response | None:
@@ -403,9 +431,29 @@ def response_submit(
     )
     session.add(response)
     session.flush()
+    from waymark.moderation import themes
+    from waymark.safeguarding import detect
+    from waymark.safeguarding import service as safeguarding
+
     for answer in answers:
         answer.response_id = response.id or 0
+        signal = detect.check(answer.text) if answer.text is not None else None
+        if signal is not None and signal.risk:  # never waits in the queue, never published
+            answer.moderation = SAFEGUARDING
+        elif answer.text is not None:  # free text waits for a moderator before anyone else sees it
+            answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)
         session.add(answer)
+        if signal is not None and signal.risk:
+            session.flush()
+            safeguarding.raise_alert(
+                session,
+                tenant_id=consultation.tenant_id,
+                source="answer",
+                signal=signal,
+                text=answer.text or "",
+                young_person_id=response.young_person_id,
+                answer_id=answer.id,
+            )
     if mode == "assisted":
         audit_record(
             session,

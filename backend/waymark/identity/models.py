@@ -36,6 +36,10 @@ class Tenant(SQLModel, table=True):
     reach_answer_working_days: int = 2
     first_contact_working_days: int = 10
     duty_phone: str | None = Field(default=None, max_length=40)  # the leaving care team's duty line
+    # Safeguarding: the designated lead who gets alerts at once, and how many minutes
+    # they have to acknowledge one before it goes to every manager too.
+    safeguarding_lead_id: int | None = Field(default=None)
+    safeguarding_ack_minutes: int = 60
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

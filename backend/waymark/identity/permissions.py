@@ -58,11 +58,15 @@ REACH_ANSWER = "reach.answer"  # answering "I couldn't reach my worker" (their w
 ASSIGNMENTS_MANAGE = "assignments.manage"  # changing a young person's worker (makes a handover)
 CONSULTATIONS_ANSWER = "consultations.answer"  # a young person answering consultations meant for them
 CONSULTATIONS_RUN = "consultations.run"  # a participation officer drafting, publishing and closing them
+MODERATION = "moderation"  # reading, redacting and deciding on what young people write
+MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
+SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: the service admits the designated lead and managers
+UNSAFE_REPORT = "unsafe.report"  # a young person's "I feel unsafe"
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER}),
+    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER, UNSAFE_REPORT}),
     "personal_adviser": frozenset(
         {
             CASELOAD_VIEW,
@@ -78,7 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN}),
-    "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW}),
+    "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW, MODERATION}),
     "manager": frozenset(
         {
             AUDIT_VIEW,
@@ -88,10 +92,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ASSIGNMENTS_MANAGE,
             HANDOVER_VIEW,
             CONTACTS_DASHBOARD,
+            MODERATION_LOG_VIEW,
         }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE}),
     "panel_member": frozenset(),
+}
+
+# Any member of staff may be named the designated safeguarding lead.
+ROLE_PERMISSIONS = {
+    role: perms | {SAFEGUARDING_DUTY} if role != "young_person" else perms for role, perms in ROLE_PERMISSIONS.items()
 }
 
 # Routes anyone may use, signed in or not. (method, path) pairs.
@@ -110,6 +120,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/readyz"),
         ("GET", "/offline"),
         ("GET", "/saved-offline"),
+        ("GET", "/moderation-policy"),
         ("GET", "/manifest.webmanifest"),
         ("GET", "/sw.js"),
         ("GET", "/glossary"),

@@ -126,7 +126,8 @@ def run_due(session: Session, *, limit: int = 100) -> int:
 
 def _load_handlers() -> None:
     """Import the modules whose handlers the worker runs."""
-    import waymark.contacts.service  # noqa: F401
+    import waymark.contacts.service
+    import waymark.safeguarding.service  # noqa: F401
 
 
 class Worker(threading.Thread):

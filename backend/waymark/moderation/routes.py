@@ -1,0 +1,102 @@
+"""The moderation queue (/staff/moderation), the moderation log for managers, and the
+published moderation policy (/moderation-policy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import RedirectResponse, Response
+
+from waymark.db import SessionDep
+from waymark.identity import service as identity_service
+from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, PUBLIC, requires, signed_in_actor
+from waymark.moderation import messages as m
+from waymark.moderation import personal, service, themes
+from waymark.web.forms import ParsedForm
+from waymark.web.i18n import request_locale
+from waymark.web.params import RecordId
+from waymark.web.templating import render
+
+router = APIRouter()
+
+
+def _queue_page(
+    request: Request,
+    session: Any,
+    *,
+    failed: int | None = None,
+    form: ParsedForm[Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    items, total = service.queue(session, actor=signed_in_actor(request))
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "items": items,
+            "total": total,
+            "pieces": personal.pieces,
+            "redact": personal.redact,
+            "kind_labels": m.KIND_LABELS,
+            "theme_titles": themes.titles(request_locale(request)),
+            "failed": failed,
+            "form": form,
+            "done": request.query_params.get("done"),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/staff/moderation", dependencies=[requires(MODERATION)])
+def queue(request: Request, session: SessionDep) -> Response:
+    return _queue_page(request, session)
+
+
+@router.post("/staff/moderation/{answer_id}", dependencies=[requires(MODERATION)])
+async def decide(request: Request, answer_id: RecordId, session: SessionDep) -> Response:
+    form_data = await request.form()
+    decision = form_data.get("decision")
+    if decision not in ("approve", "reject"):
+        raise HTTPException(400)
+    fields = {
+        "published_text": str(form_data.get("published_text", "")),
+        "reason": str(form_data.get("reason", "")),
+    }
+    chosen = [str(v) for v in form_data.getlist("themes")]
+    try:
+        service.decide(
+            session,
+            actor=signed_in_actor(request),
+            answer_id=answer_id,
+            approve=decision == "approve",
+            published_text=fields["published_text"],
+            themes=chosen,
+            reason=fields["reason"],
+        )
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except service.ModerationError as exc:
+        form: ParsedForm[Any] = ParsedForm(
+            values={**fields, "themes": ",".join(chosen)}, errors={f"a{answer_id}-{exc.field}": exc.message}
+        )
+        return _queue_page(request, session, failed=answer_id, form=form, status_code=422)
+    return RedirectResponse(f"/staff/moderation?done={decision}", status_code=303)
+
+
+@router.get("/staff/moderation/log", dependencies=[requires(MODERATION_LOG_VIEW)])
+def moderation_log(request: Request, session: SessionDep) -> Response:
+    events = service.log(session, actor=signed_in_actor(request))
+    names = identity_service.display_names(session, user_ids={e.actor_id for e in events if e.actor_id})
+    return render(
+        request,
+        "moderation/log.html",
+        {"events": events, "names": names, "theme_titles": themes.titles(request_locale(request))},
+    )
+
+
+@router.get("/moderation-policy", dependencies=[requires(PUBLIC)])
+def policy(request: Request) -> Response:
+    from waymark.entitlements.service import content_page
+
+    return render(request, "moderation/policy.html", {"page": content_page("moderation-policy")})

@@ -1,0 +1,50 @@
+"""The duty list (/staff/safeguarding) for the designated safeguarding lead and
+managers, and "I feel unsafe" (/unsafe) for young people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import RedirectResponse, Response
+
+from waymark.db import SessionDep
+from waymark.identity import service as identity_service
+from waymark.identity.permissions import SAFEGUARDING_DUTY, UNSAFE_REPORT, requires, signed_in_actor
+from waymark.safeguarding import service
+from waymark.web.forms import RawFormDep
+from waymark.web.params import RecordId
+from waymark.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/staff/safeguarding", dependencies=[requires(SAFEGUARDING_DUTY)])
+def duty_list(request: Request, session: SessionDep) -> Response:
+    open_alerts, done = service.duty_list(session, actor=signed_in_actor(request))
+    ids = {a.young_person_id for a in open_alerts + done if a.young_person_id}
+    ids |= {a.acknowledged_by_id for a in done if a.acknowledged_by_id}
+    names = identity_service.display_names(session, user_ids=ids)
+    return render(request, "safeguarding/duty.html", {"open": open_alerts, "done": done, "names": names})
+
+
+@router.post("/staff/safeguarding/{alert_id}/acknowledge", dependencies=[requires(SAFEGUARDING_DUTY)])
+def acknowledge(
+    request: Request, alert_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    try:
+        service.acknowledge(session, actor=signed_in_actor(request), alert_id=alert_id, note=str(raw.get("note", "")))
+    except service.NotFound:
+        raise HTTPException(404) from None
+    return RedirectResponse(f"/staff/safeguarding#alert-{alert_id}", status_code=303)
+
+
+@router.get("/unsafe", dependencies=[requires(UNSAFE_REPORT)])
+def unsafe(request: Request) -> Response:
+    return render(request, "safeguarding/unsafe.html", {"sent": request.query_params.get("sent")})
+
+
+@router.post("/unsafe", dependencies=[requires(UNSAFE_REPORT)])
+def unsafe_send(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    service.unsafe_button(session, actor=signed_in_actor(request), note=str(raw.get("note", "")))
+    return RedirectResponse("/unsafe?sent=1", status_code=303)

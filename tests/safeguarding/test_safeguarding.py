@@ -1,0 +1,202 @@
+"""Safeguarding never waits: detection on the labelled set, routing to the designated
+lead (in the app and by email through a real SMTP server on localhost), escalation to
+managers on a controllable clock, the duty list, and "I feel unsafe"."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from tests import factories
+from tests.consultations.test_consultations import answers, make_open
+from tests.contacts.test_service import actor
+from waymark import clock
+from waymark.consultations import service as consultations
+from waymark.consultations.models import SAFEGUARDING, Answer
+from waymark.jobs import service as jobs
+from waymark.moderation import service as moderation
+from waymark.notifications.models import Notification
+from waymark.outbox import service as outbox
+from waymark.safeguarding import detect
+from waymark.safeguarding.models import SafeguardingAlert
+from waymark.settings import ROOT
+
+RISK = "honestly i dont see the point of being here anymore, ive been saving up my pills"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A real SMTP server on localhost; the app is pointed at it."""
+    import socket
+
+    with socket.socket() as probe:  # a free port (aiosmtpd checks it can connect, so not port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("WAYMARK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("WAYMARK_SMTP_PORT", str(port))
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def lead(db_session, world):
+    manager = world.staff_by_role["manager"]
+    world.a.safeguarding_lead_id = manager.id
+    db_session.add(world.a)
+    db_session.commit()
+    return manager
+
+
+def notes(db_session, kind):
+    return db_session.exec(select(Notification).where(Notification.kind == kind)).all()
+
+
+# ------------------------------------------------------------------ detection
+def test_every_risk_statement_in_the_labelled_set_is_caught_with_few_false_alarms():
+    rows = [json.loads(line) for line in (ROOT / "content" / "safeguarding-labelled.jsonl").read_text().splitlines()]
+    risky = [r for r in rows if r["risk"]]
+    calm = [r for r in rows if not r["risk"]]
+    assert len(risky) >= 100 and len(calm) >= 90
+    missed = [r["text"] for r in risky if not detect.check(r["text"]).risk]
+    assert missed == []
+    alarms = [r["text"] for r in calm if detect.check(r["text"]).risk]
+    assert len(alarms) <= 0.02 * len(calm), alarms
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("this waiting list is killing me", False),
+        ("I could kill for a pizza", False),
+        ("i used to self harm but ive been well for two years now", False),
+        ("i used to self harm and its started again", True),
+        ("therapy helped me stop self harming for a while but im cutting again", True),
+        ("i went to a talk about grooming and now i think its happening to me", True),
+        ("im slepping on the streets 2nite", True),
+    ],
+)
+def test_figures_of_speech_and_the_past_but_not_at_the_cost_of_a_miss(text, risk):
+    assert detect.check(text).risk is risk
+
+
+# ------------------------------------------------------------------- routing
+def submit(db_session, world, text, *, anonymous=False):
+    consultation, questions = make_open(db_session, world)
+    fields = answers(questions, **{f"q{questions[3].id}": [text]})
+    return consultations.response_submit(
+        db_session,
+        actor=actor(db_session, world.yp),
+        consultation_id=consultation.id,
+        raw=fields,
+        anonymous=anonymous,
+        mode="standard",
+        quotes_allowed=True,
+        key=outbox.new_key(),
+        secret=b"s",
+    )
+
+
+def test_a_risk_skips_the_queue_and_reaches_the_lead_and_adviser_at_once(db_session, world, lead):
+    submit(db_session, world, RISK)
+    answer = db_session.exec(select(Answer).where(Answer.text == RISK)).one()
+    assert answer.moderation == SAFEGUARDING and answer.published_text is None and answer.themes == []
+    _items, waiting = moderation.queue(db_session, actor=actor(db_session, world.staff_by_role["moderator"]))
+    assert waiting == 0  # never in the normal queue
+    [alert] = db_session.exec(select(SafeguardingAlert)).all()
+    assert alert.young_person_id == world.yp.id and "suicide" in alert.kinds
+    assert [n.user_id for n in notes(db_session, "safeguarding_alert")] == [lead.id]
+    assert [n.user_id for n in notes(db_session, "safeguarding_worker")] == [world.pa.id]
+
+
+def test_an_anonymous_risk_is_still_raised_without_a_name(db_session, world, lead):
+    submit(db_session, world, "nowhere to sleep tonight, kicked out an hour ago", anonymous=True)
+    [alert] = db_session.exec(select(SafeguardingAlert)).all()
+    assert alert.young_person_id is None and alert.kinds == ["homeless_tonight"]
+    assert notes(db_session, "safeguarding_worker") == []
+
+
+def test_the_email_goes_through_a_real_smtp_server_without_the_words(db_session, world, lead, smtp):
+    lead.email = "alex.lead@a.example"
+    db_session.add(lead)
+    db_session.commit()
+    submit(db_session, world, RISK)
+    assert jobs.run_due(db_session) >= 1
+    [(to, content)] = smtp.messages
+    assert to == ["alex.lead@a.example"] and "Subject: Waymark safeguarding alert" in content
+    assert "pills" not in content and "/staff/safeguarding#alert-" in content
+    assert db_session.exec(select(SafeguardingAlert)).one().emailed_at is not None
+
+
+def test_unacknowledged_in_time_goes_to_every_manager(db_session, world, smtp):
+    clock.freeze(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    world.a.safeguarding_lead_id = world.pa.id  # the lead is an adviser this time
+    world.a.safeguarding_ack_minutes = 30
+    db_session.add(world.a)
+    db_session.commit()
+    submit(db_session, world, RISK)
+    jobs.run_due(db_session)  # the email to the lead
+    clock.advance(timedelta(minutes=29))
+    jobs.run_due(db_session)
+    assert notes(db_session, "safeguarding_escalated") == []
+    clock.advance(timedelta(minutes=2))
+    jobs.run_due(db_session)
+    assert [n.user_id for n in notes(db_session, "safeguarding_escalated")] == [world.staff_by_role["manager"].id]
+    assert len(smtp.messages) == 2 and "not yet acknowledged" in smtp.messages[1][1]
+
+
+def test_acknowledged_in_time_is_not_escalated(db_session, world, lead):
+    clock.freeze(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+    submit(db_session, world, RISK)
+    alert = db_session.exec(select(SafeguardingAlert)).one()
+    from waymark.safeguarding import service
+
+    service.acknowledge(db_session, actor=actor(db_session, lead), alert_id=alert.id, note="Called her, she is safe")
+    clock.advance(timedelta(hours=2))
+    jobs.run_due(db_session)
+    assert notes(db_session, "safeguarding_escalated") == []
+
+
+def test_duty_list_i_feel_unsafe_and_the_thanks_page(client, db_session, world, lead):
+    factories.sign_in(client, db_session, world.yp)
+    page = client.get("/unsafe")
+    assert page.status_code == 200 and "0800 1111" in page.text
+    response = client.post("/unsafe", data={"csrf_token": factories.csrf_from(page.text), "note": "a man follows me"})
+    assert response.status_code == 303
+    # A risky answer: the thanks page shows where to get help now.
+    consultation, questions = make_open(db_session, world)
+    form = client.get(f"/consultations/{consultation.id}")
+    key = form.text.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
+    data = {"csrf_token": factories.csrf_from(form.text), "idempotency_key": key, **answers(questions)}
+    data[f"q{questions[3].id}"] = RISK
+    thanks = client.get(client.post(f"/consultations/{consultation.id}", data=data).headers["location"])
+    assert "told the council's safeguarding lead" in thanks.text.replace("&#39;", "'") and "116 123" in thanks.text
+
+    factories.sign_in(client, db_session, world.other_pa)
+    assert client.get("/staff/safeguarding").status_code == 403
+    factories.sign_in(client, db_session, lead)
+    duty = client.get("/staff/safeguarding")
+    assert duty.status_code == 200 and "a man follows me" in duty.text and "pills" in duty.text
+    alerts = db_session.exec(select(SafeguardingAlert)).all()
+    response = client.post(
+        f"/staff/safeguarding/{alerts[0].id}/acknowledge",
+        data={"csrf_token": factories.csrf_from(duty.text), "note": "Called the police and her PA"},
+    )
+    assert response.status_code == 303
+    db_session.refresh(alerts[0])
+    assert alerts[0].acknowledged_by_id == lead.id
