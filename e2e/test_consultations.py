@@ -52,6 +52,8 @@ def test_leah_answers_the_easy_read_version_one_question_at_a_time(page: Page) -
     visible_step(page).get_by_role("button", name="Send my answers").click()
     expect(page.locator("h1")).to_have_text("Thank you for your answers")
     expect(page.locator(".invite-code")).to_have_text(re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$"))
+    problems = accessibility_problems(page, "thanks page", "en")
+    assert not problems, "\n\n".join(problems)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('waymark-draft-')).length") == 0
 
 
@@ -124,6 +126,8 @@ def answer_offline(page: Page, context: BrowserContext, consultation_path: str) 
     visible_step(page).get_by_role("button", name="Send my answers").click()
     expect(page.locator("h1")).to_have_text("Saved on this phone")
     expect(page.locator("[data-outbox-status]")).to_contain_text("waiting to send: 1")
+    problems = accessibility_problems(page, "saved on this phone", "en")
+    assert not problems, "\n\n".join(problems)
 
 
 def wait_for_count(staff: Page, expected: int) -> None:

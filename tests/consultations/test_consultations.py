@@ -426,3 +426,29 @@ def test_officer_pages(client, db_session, world):
     db_session.refresh(consultation)
     assert consultation.state == OPEN
     assert "cannot change" in client.get(url).text
+
+
+def test_an_adviser_records_assisted_answers_for_a_young_person_on_their_caseload(client, db_session, world):
+    consultation, questions = make_open(db_session, world)
+    factories.sign_in(client, db_session, world.pa)
+    record = client.get(f"/staff/young-people/{world.yp.id}")
+    url = f"/staff/young-people/{world.yp.id}/consultations/{consultation.id}"
+    assert url in record.text
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and "marked as assisted" in page.text
+        and "Do you want to give your name?" not in page.text
+    )
+    data = {"csrf_token": factories.csrf_from(page.text), "idempotency_key": page_key(page.text), **answers(questions)}
+    response = client.post(url, data=data)
+    assert response.status_code == 303 and response.headers["location"].endswith("saved=assisted#consultations")
+    [stored] = db_session.exec(select(Response)).all()
+    assert (stored.mode, stored.young_person_id, stored.assisted_by_id) == ("assisted", world.yp.id, world.pa.id)
+    assert client.post(url, data=data).status_code == 303  # sent twice: still one response
+    assert len(db_session.exec(select(Response)).all()) == 1
+    # Another adviser's young person: refused, and nothing stored.
+    other = f"/staff/young-people/{world.other_yp.id}/consultations/{consultation.id}"
+    assert client.get(other).status_code == 403
+    assert client.post(other, data={**data, "idempotency_key": outbox.new_key()}).status_code == 403
+    assert len(db_session.exec(select(Response)).all()) == 1

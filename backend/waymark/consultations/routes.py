@@ -17,6 +17,7 @@ from waymark.consultations.models import AGE_BANDS, QUESTION_KINDS
 from waymark.db import SessionDep
 from waymark.identity.permissions import (
     CONSULTATIONS_ANSWER,
+    CONSULTATIONS_ASSIST,
     CONSULTATIONS_RUN,
     SIGNED_IN,
     requires,
@@ -416,3 +417,116 @@ def staff_publish(request: Request, consultation_id: RecordId, session: SessionD
 @router.post("/staff/consultations/{consultation_id}/close", dependencies=[requires(CONSULTATIONS_RUN)])
 def staff_close(request: Request, consultation_id: RecordId, session: SessionDep) -> Response:
     return _action(request, session, consultation_id, service.close, "closed")
+
+
+# --------------------------------------------------------- assisted answers
+ASSISTED = "/staff/young-people/{young_person_id}/consultations/{consultation_id}"
+
+
+def _assisted_page(
+    request: Request,
+    session: Any,
+    young_person_id: int,
+    consultation_id: int,
+    *,
+    values: dict[str, list[str]] | None = None,
+    errors: dict[str, str] | None = None,
+    key: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    from waymark.identity import service as identity_service
+
+    actor = signed_in_actor(request)
+    try:
+        person = identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id)
+    except identity_service.NotFound:
+        raise HTTPException(404) from None
+    consultation = session.get(service.Consultation, consultation_id)
+    if consultation is None or consultation.state == "draft" or not service.is_for(consultation, person):
+        raise HTTPException(404)
+    return render(
+        request,
+        "consultations/answer.html",
+        {
+            "consultation": consultation,
+            "questions": service.questions_of(session, consultation_id),
+            "answered": service.already_answered(
+                session, consultation_id=consultation_id, young_person_id=young_person_id
+            ),
+            "state": service.status(consultation),
+            "mode": "standard",
+            "values": values or {},
+            "form": ParsedForm(values={}, errors=errors or {}),
+            "key": key or outbox.new_key(),
+            "assisted_for": person,
+            "form_action": ASSISTED.format(young_person_id=young_person_id, consultation_id=consultation_id),
+            **CONTEXT,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get(ASSISTED, dependencies=[requires(CONSULTATIONS_ASSIST)])
+def assisted(request: Request, young_person_id: RecordId, consultation_id: RecordId, session: SessionDep) -> Response:
+    """A worker, carer's advocate or adviser records a young person's answers with
+    them (marked as assisted; always named to the council)."""
+    return _assisted_page(request, session, young_person_id, consultation_id)
+
+
+@router.post(ASSISTED, dependencies=[requires(CONSULTATIONS_ASSIST)])
+async def assisted_submit(
+    request: Request, young_person_id: RecordId, consultation_id: RecordId, session: SessionDep
+) -> Response:
+    fields = await _multi_form(request)
+    key = (fields.get("idempotency_key") or [""])[0]
+    actor = signed_in_actor(request)
+
+    def run() -> object:
+        return service.response_submit(
+            session,
+            actor=actor,
+            consultation_id=consultation_id,
+            raw=fields,
+            anonymous=False,
+            mode="assisted",
+            quotes_allowed=(fields.get("quotes") or [""])[0] == "yes",
+            key=key,
+            secret=request.app.state.secret_bytes,
+            young_person_id=young_person_id,
+        )
+
+    try:
+        outbox.submit_once(
+            session,
+            key=key,
+            action=f"consultation:{consultation_id}:assisted:{young_person_id}",
+            fields=fields,
+            result_url=f"/staff/young-people/{young_person_id}?saved=assisted",
+            run=run,
+        )
+    except service.NotFound:
+        raise HTTPException(404) from None
+    except service.ConsultationError as exc:
+        return _assisted_page(
+            request,
+            session,
+            young_person_id,
+            consultation_id,
+            values=fields,
+            errors={exc.field: exc.message},
+            key=key,
+            status_code=422,
+        )
+    except outbox.KeyReused:
+        return _assisted_page(
+            request,
+            session,
+            young_person_id,
+            consultation_id,
+            values=fields,
+            errors={"form": m.KEY_REUSED},
+            status_code=422,
+        )
+    except outbox.BadKey:
+        raise HTTPException(400) from None
+    return RedirectResponse(f"/staff/young-people/{young_person_id}?saved=assisted#consultations", status_code=303)

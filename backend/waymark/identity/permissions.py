@@ -57,6 +57,7 @@ CONTACT_RECORD = "contact.record"  # a worker records and confirms contacts (the
 REACH_ANSWER = "reach.answer"  # answering "I couldn't reach my worker" (their worker, or a manager)
 ASSIGNMENTS_MANAGE = "assignments.manage"  # changing a young person's worker (makes a handover)
 CONSULTATIONS_ANSWER = "consultations.answer"  # a young person answering consultations meant for them
+CONSULTATIONS_ASSIST = "consultations.assist"  # a worker recording a young person's answers with them
 CONSULTATIONS_RUN = "consultations.run"  # a participation officer drafting, publishing and closing them
 MODERATION = "moderation"  # reading, redacting and deciding on what young people write
 MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONTACT_RECORD,
             REACH_ANSWER,
             HANDOVER_VIEW,
+            CONSULTATIONS_ASSIST,
         }
     ),
     "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN}),

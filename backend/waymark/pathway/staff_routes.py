@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
+from waymark.consultations import service as consultations
 from waymark.contacts import messages as contact_messages
 from waymark.contacts import service as contacts
 from waymark.db import SessionDep
@@ -67,6 +68,9 @@ def record_page(
         "facts": entitlements.facts_record(session, young_person_id=young_person_id),
         "facts_reports": entitlements.open_facts_reports(session, young_person_id=young_person_id),
         **contacts.record_view(session, young_person_id=young_person_id),
+        "consultations_open": (
+            consultations.open_for_person(session, person=view.young_person) if view.can_edit else []
+        ),
         "kind_labels": contact_messages.KIND_LABELS,
         "method_labels": contact_messages.METHOD_LABELS,
         "state_labels": contact_messages.STATE_LABELS,
