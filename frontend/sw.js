@@ -34,8 +34,9 @@ self.addEventListener("activate", (event) => {
       if (name.startsWith("waymark-shell-") && name !== SHELL) await caches.delete(name);
     }
     await self.clients.claim();
-    await replay();
   })());
+  // Send anything left from before, without holding up activation (pages ask too).
+  replay().catch(() => {});
 });
 
 async function getOwner() {
