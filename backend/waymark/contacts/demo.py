@@ -1,5 +1,5 @@
-"""Demo contacts, staff contact details and teams (made-up numbers from Ofcom's range
-for drama, 01632 960xxx)."""
+"""Demo contacts, staff contact details and teams. The phone numbers are made up, from
+the range Ofcom keeps for drama (01632 960000 to 01632 960999)."""
 
 from __future__ import annotations
 

@@ -79,14 +79,7 @@ def contact_interval_ends(tenant: Tenant, young_person: User, since: date) -> da
 def managers_for(session: Session, *, worker: User) -> list[User]:
     """Who a worker's unanswered requests go to: the managers in the worker's team, or
     every manager in the council when the team has none."""
-    managers = list(
-        session.exec(
-            select(User)
-            .join(UserRole, col(UserRole.user_id) == col(User.id))
-            .where(User.tenant_id == worker.tenant_id, UserRole.role == "manager", col(User.is_active).is_(True))
-            .order_by(col(User.id))
-        ).all()
-    )
+    managers = identity_service.staff_with_roles(session, tenant_id=worker.tenant_id, roles=["manager"])
     same_team = [u for u in managers if worker.team and u.team == worker.team]
     return same_team or managers
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.covenant.models import APPROVED, CATEGORIES, PENDING, REJECTED, Offer
 from waymark.identity.actor import Actor
-from waymark.identity.models import Tenant, User, UserRole
+from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 
@@ -155,13 +155,9 @@ def _fields(data: OfferInput) -> dict[str, object]:
 
 
 def _reviewers(session: Session, tenant_id: int) -> list[int]:
-    rows = session.exec(
-        select(User.id)
-        .join(UserRole, col(UserRole.user_id) == col(User.id))
-        .where(User.tenant_id == tenant_id, col(UserRole.role).in_(REVIEWER_ROLES), col(User.is_active).is_(True))
-        .distinct()
-    ).all()
-    return sorted(int(r) for r in rows if r is not None)
+    from waymark.identity.service import staff_with_roles
+
+    return [u.id for u in staff_with_roles(session, tenant_id=tenant_id, roles=REVIEWER_ROLES) if u.id is not None]
 
 
 # ------------------------------------------------------------------- review

@@ -217,6 +217,21 @@ def current_workers(session: Session, *, young_person_id: int) -> list[User]:
     return list(rows)
 
 
+def staff_with_roles(session: Session, *, tenant_id: int, roles: Sequence[str]) -> list[User]:
+    """Active staff of a council holding any of ``roles``, in a stable order."""
+    from waymark.identity.models import UserRole
+
+    return list(
+        session.exec(
+            select(User)
+            .join(UserRole, col(UserRole.user_id) == col(User.id))
+            .where(User.tenant_id == tenant_id, col(UserRole.role).in_(list(roles)), col(User.is_active).is_(True))
+            .order_by(col(User.id))
+            .distinct()
+        ).all()
+    )
+
+
 def display_names(session: Session, *, user_ids: set[int]) -> dict[int, str]:
     """Full names for a set of user ids (one query), for history and audit pages."""
     if not user_ids:

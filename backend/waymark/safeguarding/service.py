@@ -8,6 +8,7 @@ The young person sees where to get help now; if named, their adviser is told."""
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
-from waymark.identity.models import Tenant, User, UserRole
+from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
@@ -35,14 +36,9 @@ def lead_of(session: Session, tenant: Tenant) -> User | None:
 
 
 def managers_of(session: Session, tenant_id: int) -> list[User]:
-    return list(
-        session.exec(
-            select(User)
-            .join(UserRole, col(UserRole.user_id) == col(User.id))
-            .where(User.tenant_id == tenant_id, UserRole.role == "manager", col(User.is_active).is_(True))
-            .order_by(col(User.id))
-        ).all()
-    )
+    from waymark.identity.service import staff_with_roles
+
+    return staff_with_roles(session, tenant_id=tenant_id, roles=["manager"])
 
 
 def raise_alert(
@@ -101,7 +97,7 @@ def raise_alert(
         session,
         kind=ESCALATE,
         payload={"alert_id": alert.id},
-        run_at=alert.created_at + _minutes(tenant.safeguarding_ack_minutes),
+        run_at=alert.created_at + timedelta(minutes=tenant.safeguarding_ack_minutes),
         key=f"safeguarding-escalate:{alert.id}",
     )
     audit_record(
@@ -114,12 +110,6 @@ def raise_alert(
         detail={"kinds": signal.kinds, "source": source},
     )
     return alert
-
-
-def _minutes(n: int) -> Any:
-    from datetime import timedelta
-
-    return timedelta(minutes=n)
 
 
 def unsafe_button(session: Session, *, actor: Actor, note: str) -> SafeguardingAlert:
