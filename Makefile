@@ -63,6 +63,7 @@ i18n: install-dev ## Extract messages to locales/messages.pot and update the Wel
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var test-results
 
-bench: install-dev ## Throughput of key pages, and the contact dashboard at 10,000 young people (ratios to a baseline in the same run)
+bench: install-dev ## Throughput of key pages, the contact dashboard at 10,000 young people, a 10,000-row caseload import (ratios to a baseline in the same run)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/contacts_dashboard.py
+	$(BIN)/python bench/caseload_import.py

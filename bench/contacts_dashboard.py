@@ -18,12 +18,12 @@ import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from benchdb import on_each_database  # bench/benchdb.py, beside this script
 from pydantic import SecretStr
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from starlette.testclient import TestClient
 
 from waymark import db
@@ -248,28 +248,7 @@ def report(name: str, engine: db.Engine) -> None:
 
 def main() -> int:
     print(f"Managers' contact dashboard, {REPEAT} requests each, in-process through the whole app")
-    with tempfile.TemporaryDirectory(prefix="waymark-bench-") as tmp:
-        engine = db.make_engine(f"sqlite:///{tmp}/bench.db")
-        try:
-            report("SQLite", engine)
-        finally:
-            engine.dispose()
-    url = os.environ.get("WAYMARK_BENCH_POSTGRES_URL") or os.environ.get("WAYMARK_TEST_POSTGRES_URL")
-    if not url:
-        print("PostgreSQL: skipped (set WAYMARK_BENCH_POSTGRES_URL)")
-        return 0
-    schema = f"waymark_bench_{secrets.token_hex(4)}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        report("PostgreSQL", engine)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    on_each_database(report)
     return 0
 
 

@@ -88,7 +88,8 @@ def crawl(page: Page, base_url: str, label: str) -> tuple[list[str], list[str]]:
         if response.status != 200:
             problems.append(f"{label} {path}: a link leads to a page with status {response.status}")
         problems += check_page(page, response, f"{label} {path}")
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+        # Links that download a file (e.g. /me/data.json) are not pages to check.
+        for href in page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)"):
             target = urldefrag(href)[0]
             parts = urlsplit(target)
             if origin_of(target) != origin_of(base_url) or parts.path.startswith(SKIP_PREFIXES):

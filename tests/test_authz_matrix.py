@@ -39,6 +39,9 @@ SAMPLE_PARAMS = {
     "{question_id}": "999999",
     "{answer_id}": "999999",
     "{alert_id}": "999999",
+    "{user_id}": "999999",
+    "{run_id}": "999999",
+    "{invite_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 

@@ -39,3 +39,37 @@ def test_serve_refuses_without_secrets(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code != 0 and "WAYMARK_SECRET_KEY" in result.output
+
+
+def test_import_checks_then_imports_a_caseload_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("WAYMARK_DEMO_MODE", "true")
+    monkeypatch.setenv("WAYMARK_SECRET_KEY", "x" * 40)
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    assert runner.invoke(main, ["seed-demo"]).exit_code == 0
+    good = tmp_path / "caseload.csv"
+    good.write_text(
+        "Person ID,Name,DOB,Status,PA Email\n"
+        "LL1,Rhys Evans,03/04/2006,relevant,tom@riverside.example\n"
+        "LL2,Maya Lee,2005-09-30,Former relevant,tom@riverside.example\n",
+        encoding="cp1252",
+    )
+    who = ["--council", "riverside", "--as", "sasha@riverside.example"]
+    dry = runner.invoke(main, ["import", str(good), *who, "--dry-run"])
+    assert dry.exit_code == 0 and "2 rows: 2 new" in dry.output and "Dry run: nothing changed." in dry.output
+    done = runner.invoke(main, ["import", str(good), *who])
+    assert done.exit_code == 0 and "Imported: 2 new, 0 updated, 0 moved to a new worker." in done.output
+    again = runner.invoke(main, ["import", str(good), *who])
+    assert again.exit_code == 0 and "2 unchanged" in again.output and "Imported: 0 new" in again.output
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Person ID,Name,DOB,Status,PA Email\nLL3,=cmd,1/1/07,adopted,nobody@x.example\n")
+    report = tmp_path / "problems.csv"
+    refused = runner.invoke(main, ["import", str(bad), *who, "--report", str(report)])
+    assert refused.exit_code != 0 and "Nothing imported" in refused.output
+    assert "row 2, date_of_birth: Use a 4-digit year" in refused.output
+    assert "Use one of: eligible" in report.read_text()
+
+    not_admin = runner.invoke(main, ["import", str(good), "--council", "riverside", "--as", "tom@riverside.example"])
+    assert not_admin.exit_code != 0 and "not an active admin" in not_admin.output

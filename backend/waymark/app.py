@@ -8,6 +8,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
+from waymark.admin import import_routes as admin_import_routes
+from waymark.admin import routes as admin_routes
 from waymark.audit import routes as audit_routes
 from waymark.consultations import routes as consultation_routes
 from waymark.contacts import routes as contact_routes
@@ -22,6 +24,7 @@ from waymark.identity import staff_routes
 from waymark.identity.models import Tenant
 from waymark.identity.oidc import make_oauth
 from waymark.moderation import routes as moderation_routes
+from waymark.mydata import routes as mydata_routes
 from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         moderation_routes.router,
         safeguarding_routes.router,
         covenant_staff_routes.router,
+        admin_routes.router,
+        admin_import_routes.router,
+        mydata_routes.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")
@@ -97,6 +103,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         secret=app.state.secret_bytes,
         secure=settings.secure_cookies,
         max_body_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes,
+        upload_paths=frozenset({"/staff/admin/import"}),
         on_failure=csrf_failure,
     )
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)

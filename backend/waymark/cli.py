@@ -205,6 +205,84 @@ def safeguarding_evaluate(labelled: str) -> None:
         raise click.ClickException(f"{len(missed)} risk statement(s) missed")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--council", "council_slug", required=True, help="The council's short name (its slug).")
+@click.option("--as", "admin_email", required=True, help="Email of the council admin doing this (audited).")
+@click.option("--dry-run", is_flag=True, help="Only check the file and say what would change.")
+@click.option("--report", type=click.Path(dir_okay=False, writable=True), help="Write the row problems to this CSV.")
+def import_caseload(file: str, council_slug: str, admin_email: str, dry_run: bool, report: str | None) -> None:
+    """Import young people and caseloads from a case-management CSV export: the same
+    checks and all-or-nothing import as the admin page, with a progress bar."""
+    from pathlib import Path
+
+    from sqlmodel import select
+
+    from waymark.admin import importer
+    from waymark.db import Database, make_engine
+    from waymark.identity.models import Tenant, User
+    from waymark.identity.sessions import actor_for_user
+    from waymark.web.csvfile import csv_text
+    from waymark.web.i18n import translations
+
+    t = translations("en")
+    database = Database(make_engine(Settings().database_url))
+    with database.session() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == council_slug)).first()
+        if tenant is None:
+            raise click.ClickException(f"No council with the short name {council_slug!r}.")
+        user = session.exec(select(User).where(User.email == admin_email.lower(), User.tenant_id == tenant.id)).first()
+        actor = actor_for_user(session, user) if user is not None and user.is_active else None
+        if actor is None or "admin" not in actor.roles:
+            raise click.ClickException(f"{admin_email} is not an active admin of {tenant.name}.")
+        run = importer.check_file(session, actor=actor, filename=Path(file).name, data=Path(file).read_bytes())
+        summary = run.summary
+        click.echo(
+            f"{summary.get('rows', 0):,} rows: {summary.get('new', 0):,} new, {summary.get('updated', 0):,} updated, "
+            f"{summary.get('worker_changed', 0):,} moved to a new worker, {summary.get('unchanged', 0):,} unchanged, "
+            f"{summary.get('rows_with_problems', 0):,} with problems."
+        )
+
+        def problem_text(p: dict) -> str:
+            text = t.gettext(p["problem"])
+            return text % p["params"] if p.get("params") else text
+
+        for p in run.problems[:20]:
+            where = f"row {p['row']}" + (f", {p['column']}" if p["column"] else "") if p["row"] else "file"
+            click.echo(f"  {where}: {problem_text(p)}" + (f" ({p['value']})" if p["value"] else ""))
+        if len(run.problems) > 20:
+            click.echo(f"  ... and {len(run.problems) - 20:,} more" + ("" if report else " (use --report FILE)"))
+        if report:
+            rows = [(p["row"] or "", p["column"], p["value"], problem_text(p)) for p in run.problems]
+            Path(report).write_text(csv_text(["Row", "Column", "What we found", "Problem"], rows), encoding="utf-8")
+            click.echo(f"Problems written to {report}.")
+        if run.problems:
+            raise click.ClickException("Nothing imported: fix the problems and run again.")
+        if dry_run:
+            click.echo("Dry run: nothing changed.")
+            return
+        total = importer.start(session, actor=actor, run_id=run.id or 0)
+    from waymark.admin.progress import Progress
+
+    click.echo(f"Importing {total:,} rows in one transaction: if anything fails, nothing changes.")
+    with click.progressbar(length=100, label="Importing", show_percent=True, show_eta=True) as bar:
+        shown = {"percent": 0}
+
+        def advance(phase: str, done: int, phase_total: int) -> None:
+            percent = Progress(phase, done, phase_total).percent
+            bar.update(max(0, percent - shown["percent"]))
+            shown["percent"] = max(shown["percent"], percent)
+
+        result = importer.execute(database.session, run_id=run.id or 0, actor=actor, progress=advance)
+        bar.update(100 - shown["percent"])
+    if result.status != "done":
+        raise click.ClickException(t.gettext(result.error or "") or "The import failed; nothing was changed.")
+    click.echo(
+        f"Imported: {result.summary['new']:,} new, {result.summary['updated']:,} updated, "
+        f"{result.summary['worker_changed']:,} moved to a new worker."
+    )
+
+
 @main.command("dev-idp")
 @click.option("--port", default=None, type=int, help="Defaults to WAYMARK_DEV_IDP_PORT (9400).")
 def dev_idp(port: int | None) -> None:

@@ -129,7 +129,12 @@ def seed_demo(session: Session) -> dict[str, int]:
     today = clock.today()
     tenants: dict[str, Tenant] = {}
     for slug, name in COUNCILS.items():
-        tenant = Tenant(slug=slug, name=name, is_demo=True)
+        # The development sign-in provider claims MFA for demo staff, so both councils
+        # can require it; Hillside shows a council colour of its own.
+        tenant = Tenant(slug=slug, name=name, is_demo=True, require_mfa=True)
+        if slug == "hillside":
+            tenant.brand_colour = "#5c2d6b"
+        tenant.contact_email = f"leaving.care@{slug}.example"
         session.add(tenant)
         tenants[slug] = tenant
     session.flush()

@@ -1,5 +1,6 @@
 """Import every feature's tables so the metadata is complete (Alembic, tests)."""
 
+from waymark.admin.models import ImportRun  # noqa: F401
 from waymark.audit.models import AuditEvent  # noqa: F401
 from waymark.consultations.models import Answer, Consultation, Question, Response  # noqa: F401
 from waymark.contacts.models import AboutMe, Contact, ContactStatus, Handover, ReachRequest  # noqa: F401

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     invite_days: int = 14
     # Largest request body accepted (bytes); bigger requests get 413.
     max_body_bytes: int = 2 * 1024 * 1024
+    # Caseload files (CSV) may be bigger; the message on refusal says 10 MB.
+    upload_max_bytes: int = 10 * 1024 * 1024
     # Trust X-Forwarded-For/Proto from this proxy (e.g. "127.0.0.1") for client IPs.
     forwarded_allow_ips: str = ""
     log_sql: bool = False

@@ -664,20 +664,31 @@ def _handover_snapshot(session: Session, *, young_person: User) -> dict[str, obj
 FIRST_CONTACT_CHECK = "contacts.first_contact_check"
 
 
-def change_worker(session: Session, *, actor: Actor, young_person_id: int, new_worker_id: int) -> Handover:
+def change_worker(
+    session: Session,
+    *,
+    actor: Actor,
+    young_person_id: int,
+    new_worker_id: int,
+    commit: bool = True,
+    workers: set[int] | None = None,
+) -> Handover:
     """Move a young person to a new worker: the old assignment ends yesterday, the new
     one starts today, and a handover records what the new worker must read. Open
     "couldn't reach" requests move to the new worker, so nothing is lost; the young
     person, the new worker and the old worker are told; a job checks the first contact
-    is made in time (council setting, default 10 working days)."""
+    is made in time (council setting, default 10 working days).
+
+    The caseload import passes ``commit=False`` (its whole file is one transaction)
+    and the ids of ``workers`` it has already checked are assignable."""
     _require_assigner(actor)
     person = session.get(User, young_person_id)
     if person is None or person.tenant_id != actor.tenant_id or person.kind != "young_person":
         raise NotFound()
     new_worker = session.get(User, new_worker_id)
-    if new_worker is None or new_worker.id not in {
-        w.id for w in assignable_workers(session, tenant_id=actor.tenant_id)
-    }:
+    if workers is None:
+        workers = {w.id for w in assignable_workers(session, tenant_id=actor.tenant_id) if w.id is not None}
+    if new_worker is None or new_worker.id not in workers:
         raise HandoverError("worker", m.WORKER_INVALID)
     today = clock.today()
     current = list(
@@ -762,7 +773,8 @@ def change_worker(session: Session, *, actor: Actor, young_person_id: int, new_w
         object_id=handover.id,
         detail={"from": old_worker_id, "to": new_worker_id},
     )
-    session.commit()
+    if commit:
+        session.commit()
     return handover
 
 

@@ -15,6 +15,7 @@ class Actor:
     display_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     session_hash: str = ""
+    brand_colour: str = ""  # the council's header colour (admin setting)
 
     @property
     def is_young_person(self) -> bool:

@@ -17,9 +17,14 @@ SIGN_IN_FAILED = N_("The username or passphrase is not right. Check them and try
 TOO_MANY_TRIES = N_("Too many tries. Wait 15 minutes, then try again. Your adviser can help if you are stuck")
 INVITE_UNKNOWN = N_("We cannot find this invite. Check the code, or ask your adviser for a new one")
 INVITE_EXPIRED = N_("This invite has run out. Ask your adviser for a new one")
+INVITE_CANCELLED = N_("This invite was cancelled. Ask your adviser for a new one")
 INVITE_USED = N_("This invite has already been used. Sign in, or ask your adviser for a new invite")
 STAFF_UNKNOWN = N_("We do not have a staff account for this email address. Ask your Waymark admin to add you")
 STAFF_EMAIL_UNVERIFIED = N_("Your sign-in provider did not confirm your email address. Ask your Waymark admin for help")
+STAFF_MFA_REQUIRED = N_(
+    "Your council asks staff to sign in with a second step, such as a code or an app, and this sign-in "
+    "did not have one. Sign out of your council account, sign in again with the second step, then try again"
+)
 SIGN_IN_NOT_FINISHED = N_("Sign-in did not finish. Please try again")
 NOT_ON_CASELOAD = N_("This young person is not on your caseload")
 FIELD_TOO_LONG = N_("This is too long. Make it shorter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from waymark.db import UTCDateTime, utcnow
@@ -40,6 +40,17 @@ class Tenant(SQLModel, table=True):
     # they have to acknowledge one before it goes to every manager too.
     safeguarding_lead_id: int | None = Field(default=None)
     safeguarding_ack_minutes: int = 60
+    # Insights: counts below these are shown as "fewer than N" (on screen, in exports).
+    disclosure_threshold: int = 5
+    export_threshold: int = 10
+    # The header colour young people and staff see (white text must read on it), and
+    # how to reach the council itself.
+    brand_colour: str = Field(default="#0b3d5c", max_length=7)
+    contact_email: str | None = Field(default=None, max_length=254)
+    website: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    # Refuse staff sign-ins whose ID token does not show multi-factor authentication.
+    require_mfa: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -48,6 +59,7 @@ class User(SQLModel, table=True):
     passphrase; staff only through their council's OIDC provider (matched by email)."""
 
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("tenant_id", "external_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True)
@@ -65,6 +77,10 @@ class User(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     availability: str | None = Field(default=None, max_length=120)
     is_active: bool = True
+    # The young person's id in the council's case-management system (caseload import).
+    external_id: str | None = Field(default=None, max_length=64)
+    # Set when a young person deleted their account: the row stays, with nothing personal.
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -105,6 +121,7 @@ class Invite(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class AuthSession(SQLModel, table=True):

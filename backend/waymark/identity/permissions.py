@@ -64,10 +64,12 @@ MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
 SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: the service admits the designated lead and managers
 UNSAFE_REPORT = "unsafe.report"  # a young person's "I feel unsafe"
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
+COUNCIL_ADMIN = "council.admin"  # council settings, staff accounts, caseload import and invite letters
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
+MY_DATA = "my_data.own"  # a young person seeing, downloading and deleting what Waymark holds about them
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER, UNSAFE_REPORT}),
+    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER, UNSAFE_REPORT, MY_DATA}),
     "personal_adviser": frozenset(
         {
             CASELOAD_VIEW,
@@ -97,7 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MODERATION_LOG_VIEW,
         }
     ),
-    "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE}),
+    "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE, COUNCIL_ADMIN}),
     "panel_member": frozenset(),
 }
 
@@ -135,6 +137,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/offers/new"),
         ("GET", "/offers/sent"),
         ("GET", "/offers/{offer_id}"),
+        ("GET", "/me/deleted"),
     }
 )
 

@@ -117,8 +117,46 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
         audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
         session.commit()
         raise StaffNotRecognised(m.STAFF_UNKNOWN)
+    if tenant_get(session, tenant_id=user.tenant_id).require_mfa and not mfa_claimed(claims):
+        audit_record(
+            session,
+            action="session.sign_in_refused",
+            actor=_actor_of(user),
+            detail={"reason": "no_mfa", "amr": _strings(claims.get("amr")), "acr": str(claims.get("acr") or "")[:100]},
+        )
+        session.commit()
+        raise StaffNotRecognised(m.STAFF_MFA_REQUIRED)
     _audit_sign_in(session, user, method="oidc")
     return user
+
+
+# RFC 8176 authentication method references. "mfa" says it outright; otherwise a
+# possession or inherence factor with any other method is two factors.
+_SECOND_FACTORS = frozenset({"otp", "hwk", "swk", "sms", "tel", "sc", "fpt", "face", "iris", "retina", "vbm"})
+# acr values that mean multi-factor (OpenID PAPE, and the common REFEDS profile).
+MFA_ACR_VALUES = frozenset(
+    {
+        "http://schemas.openid.net/pape/policies/2007/06/multi-factor",
+        "https://refeds.org/profile/mfa",
+        "mfa",
+    }
+)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v)[:40] for v in value[:10]]
+    return []
+
+
+def mfa_claimed(claims: dict[str, Any]) -> bool:
+    """Does the ID token show multi-factor authentication (``amr`` or ``acr``)?"""
+    amr = {v.lower() for v in _strings(claims.get("amr"))}
+    if "mfa" in amr or (amr & _SECOND_FACTORS and len(amr) >= 2):
+        return True
+    return str(claims.get("acr") or "") in MFA_ACR_VALUES
 
 
 def _audit_sign_in(session: Session, user: User, *, method: str) -> None:
@@ -272,17 +310,28 @@ def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tu
     young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
     if not is_current_worker(session, actor=actor, young_person_id=young_person_id):
         raise Forbidden()  # managers may look, only the young person's own worker invites
+    invite, code = invite_issue(session, actor=actor, young_person=young_person)
+    session.commit()
+    return invite, code
+
+
+def invite_issue(session: Session, *, actor: Actor, young_person: User) -> tuple[Invite, str]:
+    """Make an invite (the caller has checked the actor may, and commits): earlier
+    open invites for this person are cancelled, and the code is returned once."""
     tenant = tenant_get(session, tenant_id=actor.tenant_id)
     now = clock.now()
+    assert young_person.id is not None and young_person.tenant_id == actor.tenant_id
     for old in session.exec(
         select(Invite).where(
-            Invite.young_person_id == young_person_id, col(Invite.used_at).is_(None), Invite.expires_at > now
+            Invite.young_person_id == young_person.id,
+            col(Invite.used_at).is_(None),
+            col(Invite.cancelled_at).is_(None),
+            Invite.expires_at > now,
         )
     ).all():
-        old.expires_at = now
+        old.cancelled_at = now
         session.add(old)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
-    assert young_person.id is not None
     invite = Invite(
         tenant_id=actor.tenant_id,
         young_person_id=young_person.id,
@@ -301,7 +350,6 @@ def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tu
         object_type="invite",
         object_id=invite.id,
     )
-    session.commit()
     return invite, code
 
 
@@ -312,6 +360,8 @@ def invite_open(session: Session, *, code: str) -> tuple[Invite, User]:
         raise InviteInvalid(m.INVITE_UNKNOWN)
     if invite.used_at is not None:
         raise InviteInvalid(m.INVITE_USED)
+    if invite.cancelled_at is not None:
+        raise InviteInvalid(m.INVITE_CANCELLED)
     if clock.now() >= invite.expires_at:
         raise InviteInvalid(m.INVITE_EXPIRED)
     user = session.get(User, invite.young_person_id)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from waymark import clock
 from waymark.identity.actor import Actor
-from waymark.identity.models import YOUNG_PERSON, AuthSession, User, UserRole
+from waymark.identity.models import YOUNG_PERSON, AuthSession, Tenant, User, UserRole
 from waymark.settings import Settings
 
 COOKIE = "waymark_session"
@@ -60,13 +60,14 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         return None
     id_hash = hash_token(token)
     found = session.exec(
-        select(AuthSession, User)
+        select(AuthSession, User, Tenant.brand_colour)
         .join(User, col(User.id) == col(AuthSession.user_id))
+        .join(Tenant, col(Tenant.id) == col(User.tenant_id))
         .where(AuthSession.id_hash == id_hash)
     ).first()
     if found is None:
         return None
-    row, user = found
+    row, user, brand_colour = found
     now = clock.now()
     if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_seconds):
         session.delete(row)
@@ -87,7 +88,15 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         display_name=user.display_name,
         roles=roles,
         session_hash=id_hash,
+        brand_colour=brand_colour,
     )
+
+
+def actor_for_user(session: Session, user: User) -> Actor:
+    """The actor for a user outside a web request (command-line tools)."""
+    roles = frozenset(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    assert user.id is not None
+    return Actor(user_id=user.id, tenant_id=user.tenant_id, kind=user.kind, display_name=user.display_name, roles=roles)
 
 
 def load_actor(request: Request, session: Session | None = None) -> Actor | None:

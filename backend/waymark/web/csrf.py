@@ -72,7 +72,8 @@ class CSRFMiddleware:
     """Checks the token on unsafe requests; issues the cookie when it is missing.
 
     ``on_failure(scope, receive, send, reason)`` renders the friendly 403 page; a body
-    over ``max_body_bytes`` gets 413 before anything else runs.
+    over ``max_body_bytes`` (``upload_max_bytes`` on ``upload_paths``) gets 413 before
+    anything else runs.
     """
 
     def __init__(
@@ -82,12 +83,16 @@ class CSRFMiddleware:
         secret: bytes,
         secure: bool,
         max_body_bytes: int,
+        upload_max_bytes: int = 0,
+        upload_paths: frozenset[str] = frozenset(),
         on_failure: Callable[[Scope, Receive, Send, int, str], Awaitable[None]],
     ):
         self.app = app
         self.secret = secret
         self.secure = secure
         self.max_body_bytes = max_body_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.upload_paths = upload_paths
         self.on_failure = on_failure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,9 +121,11 @@ class CSRFMiddleware:
             await self.app(scope, receive, send_with_cookie)
             return
 
+        upload = scope["path"] in self.upload_paths
+        limit, too_large = (self.upload_max_bytes, "file_too_large") if upload else (self.max_body_bytes, "too_large")
         length = headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await self.on_failure(scope, receive, send_with_cookie, 413, "too_large")
+        if length and (not length.isdigit() or int(length) > limit):
+            await self.on_failure(scope, receive, send_with_cookie, 413, too_large)
             return
         # Cross-site requests are refused outright (browsers send these headers).
         if headers.get("sec-fetch-site") == "cross-site":
@@ -133,8 +140,8 @@ class CSRFMiddleware:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_body_bytes:
-                await self.on_failure(scope, receive, send_with_cookie, 413, "too_large")
+            if len(body) > limit:
+                await self.on_failure(scope, receive, send_with_cookie, 413, too_large)
                 return
 
         submitted = headers.get(HEADER)

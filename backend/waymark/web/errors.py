@@ -31,6 +31,10 @@ REASONS = {
     "csrf": N_("This form has expired. Go back, reload the page and try again. Nothing was saved."),
     "cross_site": N_("This request came from another website, so we did not act on it."),
     "too_large": N_("What you sent is too big. Nothing was saved."),
+    "file_too_large": N_(
+        "That file is bigger than 10 MB, so we did not read it. Nothing was imported. "
+        "Export only the columns Waymark needs, or split the file."
+    ),
 }
 
 

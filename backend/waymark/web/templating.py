@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 from starlette.requests import Request
@@ -52,6 +53,7 @@ def environment(locale: str) -> Environment:
     )
     env.filters["jargon"] = _link_jargon
     env.filters["markdown"] = _markdown
+    env.filters["number"] = lambda value: format_decimal(value, locale=locale)
     env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt, locale=locale)
     env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": format_datetime(
         value, fmt, tzinfo="Europe/London", locale=locale

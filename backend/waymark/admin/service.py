@@ -1,0 +1,346 @@
+"""Council administration: settings and staff accounts. Plain functions, no HTTP.
+
+Every change is audited with what it was and what it became, and takes effect at once
+(features read the tenant row on each request).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, col, select
+
+from waymark import clock
+from waymark.admin import messages as m
+from waymark.audit.service import audit_record
+from waymark.identity.actor import Actor
+from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
+from waymark.identity.permissions import STAFF_ROLES, Forbidden
+from waymark.identity.service import NotFound, staff_with_roles
+
+
+class Invalid(Exception):
+    """Field problems: ``errors`` maps a field name to a message (with ``params``)."""
+
+    def __init__(self, errors: dict[str, str], params: dict[str, dict[str, Any]] | None = None):
+        super().__init__(errors)
+        self.errors = errors
+        self.params = params or {}
+
+
+def _require_admin(actor: Actor) -> None:
+    if "admin" not in actor.roles:
+        raise Forbidden()
+
+
+# ------------------------------------------------------------------ colours
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of #rrggbb."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+# ----------------------------------------------------------------- settings
+# Numbers a council may set: (low, high). The law caps some: plan reviews at most every
+# 6 months, visits at most every 2 months where the council provides the home (FACTS.md).
+NUMBER_RANGES: dict[str, tuple[int, int]] = {
+    "contact_interval_weeks": (1, 12),
+    "accommodated_contact_interval_months": (1, 2),
+    "reach_answer_working_days": (1, 10),
+    "first_contact_working_days": (1, 20),
+    "safeguarding_ack_minutes": (5, 1440),
+    "disclosure_threshold": (3, 20),
+    "export_threshold": (3, 50),
+    "reading_age_target": (9, 16),
+    "review_interval_months": (1, 6),
+    "invite_days": (1, 60),
+}
+TEXT_LIMITS = {"duty_phone": 40, "contact_email": 254, "website": 200, "address": 300}
+SETTING_FIELDS = ["name", "brand_colour", "safeguarding_lead_id", "require_mfa", *NUMBER_RANGES, *TEXT_LIMITS]
+_PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
+
+
+def _clean_email(value: str) -> str:
+    return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+
+
+def settings_values(tenant: Tenant) -> dict[str, str]:
+    """The tenant's settings as form values."""
+    values = {name: "" if getattr(tenant, name) is None else str(getattr(tenant, name)) for name in SETTING_FIELDS}
+    values["require_mfa"] = "yes" if tenant.require_mfa else ""
+    return values
+
+
+def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -> Tenant:
+    """Check and save the council's settings (all or nothing). Raises ``Invalid``."""
+    _require_admin(actor)
+    tenant = session.get(Tenant, actor.tenant_id)
+    assert tenant is not None
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, Any]] = {}
+    new: dict[str, Any] = {}
+
+    name = values.get("name", "").strip()
+    if not name:
+        errors["name"] = m.NAME_REQUIRED
+    elif len(name) > 120:
+        errors["name"] = m.NAME_TOO_LONG
+    new["name"] = name
+
+    colour = values.get("brand_colour", "").strip()
+    if not _HEX.match(colour):
+        errors["brand_colour"] = m.COLOUR_INVALID
+    else:
+        ratio = contrast_with_white(colour)
+        if ratio < 4.5:
+            errors["brand_colour"] = m.COLOUR_LOW_CONTRAST
+            params["brand_colour"] = {"ratio": f"{ratio:.1f}"}
+        new["brand_colour"] = colour.lower()
+
+    for field, (low, high) in NUMBER_RANGES.items():
+        text = values.get(field, "").strip()
+        if not re.fullmatch(r"\d{1,6}", text):
+            errors[field] = m.NUMBER_INVALID
+        elif not low <= int(text) <= high:
+            errors[field] = m.NUMBER_RANGE
+            params[field] = {"low": low, "high": high}
+        else:
+            new[field] = int(text)
+    if "export_threshold" in new and "disclosure_threshold" in new:
+        if new["export_threshold"] < new["disclosure_threshold"]:
+            errors["export_threshold"] = m.EXPORT_BELOW_SCREEN
+
+    lead = values.get("safeguarding_lead_id", "").strip()
+    staff_ids = {u.id for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active}
+    if lead and (not lead.isdigit() or int(lead) not in staff_ids):
+        errors["safeguarding_lead_id"] = m.LEAD_INVALID
+    new["safeguarding_lead_id"] = int(lead) if lead.isdigit() else None
+
+    for field, limit in TEXT_LIMITS.items():
+        text = values.get(field, "").strip()
+        if len(text) > limit:
+            errors[field] = m.TEXT_TOO_LONG
+            params[field] = {"max": limit}
+            continue
+        if text and field == "contact_email":
+            try:
+                text = _clean_email(text)
+            except EmailNotValidError:
+                errors[field] = m.EMAIL_INVALID
+        elif text and field == "website" and not re.fullmatch(r"https://[^\s/]+\.[^\s]+", text):
+            errors[field] = m.WEBSITE_INVALID
+        elif text and field == "duty_phone" and not _PHONE.match(text):
+            errors[field] = m.PHONE_INVALID
+        new[field] = text or None
+    new["require_mfa"] = values.get("require_mfa") == "yes"
+
+    if errors:
+        raise Invalid(errors, params)
+    changes = {k: [getattr(tenant, k), v] for k, v in new.items() if getattr(tenant, k) != v}
+    if changes:
+        for key, (_old, value) in changes.items():
+            setattr(tenant, key, value)
+        session.add(tenant)
+        audit_record(
+            session,
+            actor=actor,
+            action="council.settings_update",
+            object_type="tenant",
+            object_id=tenant.id,
+            detail={"changes": changes},
+        )
+        session.commit()
+    return tenant
+
+
+# -------------------------------------------------------------------- staff
+@dataclass(frozen=True)
+class StaffRow:
+    user: User
+    roles: list[str]
+    caseload: int
+
+
+def council_staff(session: Session, *, tenant_id: int) -> list[User]:
+    return list(
+        session.exec(
+            select(User).where(User.tenant_id == tenant_id, User.kind == STAFF).order_by(col(User.full_name))
+        ).all()
+    )
+
+
+def staff_rows(session: Session, *, actor: Actor) -> list[StaffRow]:
+    """Every member of staff in the admin's council with roles and caseload size."""
+    _require_admin(actor)
+    people = council_staff(session, tenant_id=actor.tenant_id)
+    ids = [u.id for u in people]
+    roles: dict[int, list[str]] = {}
+    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(ids))):
+        roles.setdefault(user_id, []).append(role)
+    today = clock.today()
+    counts: dict[int, int] = {}
+    for worker_id in session.exec(
+        select(Assignment.worker_id).where(
+            col(Assignment.worker_id).in_(ids),
+            Assignment.starts_on <= today,
+            col(Assignment.ends_on).is_(None) | (col(Assignment.ends_on) >= today),
+        )
+    ):
+        counts[worker_id] = counts.get(worker_id, 0) + 1
+    return [
+        StaffRow(
+            user=u,
+            roles=sorted(roles.get(u.id or 0, []), key=STAFF_ROLES.index),
+            caseload=counts.get(u.id or 0, 0),
+        )
+        for u in people
+    ]
+
+
+def staff_get(session: Session, *, actor: Actor, user_id: int) -> StaffRow:
+    for row in staff_rows(session, actor=actor):
+        if row.user.id == user_id:
+            return row
+    raise NotFound()
+
+
+STAFF_TEXT_LIMITS = {"full_name": 160, "team": 80, "phone": 40, "availability": 120}
+
+
+def staff_save(
+    session: Session, *, actor: Actor, values: dict[str, str], roles: list[str], user_id: int | None = None
+) -> User:
+    """Add a member of staff (``user_id`` None) or change one. They sign in through the
+    council's OIDC provider with this email. Raises ``Invalid`` or ``NotFound``."""
+    _require_admin(actor)
+    user = None
+    if user_id is not None:
+        user = staff_get(session, actor=actor, user_id=user_id).user
+    errors: dict[str, str] = {}
+    params: dict[str, dict[str, Any]] = {}
+    clean: dict[str, str | None] = {}
+    for field, limit in STAFF_TEXT_LIMITS.items():
+        text = values.get(field, "").strip()
+        if len(text) > limit:
+            errors[field] = m.TEXT_TOO_LONG
+            params[field] = {"max": limit}
+        clean[field] = text or None
+    if not clean["full_name"] and "full_name" not in errors:
+        errors["full_name"] = m.FULL_NAME_REQUIRED
+    if clean["phone"] and not _PHONE.match(clean["phone"] or ""):
+        errors["phone"] = m.PHONE_INVALID
+    email = ""
+    try:
+        email = _clean_email(values.get("email", ""))
+    except EmailNotValidError:
+        errors["email"] = m.EMAIL_INVALID
+    if email:
+        taken = session.exec(select(User.id).where(User.email == email)).first()
+        if taken is not None and (user is None or taken != user.id):
+            errors["email"] = m.EMAIL_TAKEN
+    chosen = sorted(set(roles), key=lambda r: STAFF_ROLES.index(r) if r in STAFF_ROLES else 99)
+    if not chosen:
+        errors["roles"] = m.ROLES_REQUIRED
+    elif any(r not in STAFF_ROLES for r in chosen):
+        errors["roles"] = m.ROLE_UNKNOWN
+    if user is not None and "admin" not in chosen and _is_last_admin(session, actor=actor, user=user):
+        errors["roles"] = m.LAST_ADMIN
+    if errors:
+        raise Invalid(errors, params)
+
+    before = None
+    if user is None:
+        full_name = clean["full_name"] or ""
+        user = User(
+            tenant_id=actor.tenant_id, kind=STAFF, full_name=full_name, display_name=full_name.split()[0], email=email
+        )
+    else:
+        before = _staff_snapshot(session, user)
+    user.full_name = clean["full_name"] or ""
+    user.display_name = user.full_name.split()[0]
+    user.email = email
+    user.team, user.phone, user.availability = clean["team"], clean["phone"], clean["availability"]
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    held = set(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    for role in held - set(chosen):
+        session.delete(session.get(UserRole, (user.id, role)))
+    for role in set(chosen) - held:
+        session.add(UserRole(user_id=user.id, role=role))
+    after = {**_staff_snapshot(session, user), "roles": chosen}
+    audit_record(
+        session,
+        actor=actor,
+        action="staff.create" if before is None else "staff.update",
+        object_type="user",
+        object_id=user.id,
+        detail={
+            "changes": {
+                k: [None if before is None else before.get(k), v]
+                for k, v in after.items()
+                if before is None or before.get(k) != v
+            }
+        },
+    )
+    session.commit()
+    return user
+
+
+def _staff_snapshot(session: Session, user: User) -> dict[str, Any]:
+    roles = sorted(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    return {
+        "full_name": user.full_name,
+        "email": user.email,
+        "team": user.team,
+        "phone": user.phone,
+        "availability": user.availability,
+        "roles": roles,
+    }
+
+
+def _is_last_admin(session: Session, *, actor: Actor, user: User) -> bool:
+    admins = {u.id for u in staff_with_roles(session, tenant_id=actor.tenant_id, roles=["admin"])}
+    return admins == {user.id}
+
+
+def staff_set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> User:
+    """Turn a staff account off (their sessions end at once) or back on."""
+    row = staff_get(session, actor=actor, user_id=user_id)
+    user = row.user
+    if not active:
+        if user.id == actor.user_id:
+            raise Invalid({"active": m.SELF_DEACTIVATE})
+        if "admin" in row.roles and _is_last_admin(session, actor=actor, user=user):
+            raise Invalid({"active": m.LAST_ADMIN})
+        if row.caseload:
+            raise Invalid({"active": m.HAS_CASELOAD}, {"active": {"name": user.full_name}})
+        for auth in session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all():
+            session.delete(auth)
+    if user.is_active != active:
+        user.is_active = active
+        session.add(user)
+        audit_record(
+            session,
+            actor=actor,
+            action="staff.activate" if active else "staff.deactivate",
+            object_type="user",
+            object_id=user.id,
+        )
+        session.commit()
+    return user

@@ -1,0 +1,1 @@
+"""A young person's own data: see it, download it, delete their account."""
