@@ -67,3 +67,4 @@ bench: install-dev ## Throughput of key pages, the contact dashboard at 10,000 y
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/contacts_dashboard.py
 	$(BIN)/python bench/caseload_import.py
+	$(BIN)/python bench/insights.py

@@ -15,23 +15,17 @@ from __future__ import annotations
 
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from benchdb import on_each_database  # bench/benchdb.py, beside this script
-from pydantic import SecretStr
+from benchdb import on_each_database, time_pages  # bench/benchdb.py, beside this script
 from sqlalchemy import insert, text
-from starlette.testclient import TestClient
 
 from waymark import db
-from waymark.app import create_app
 from waymark.contacts.models import Contact, ContactStatus, Handover, ReachRequest
 from waymark.identity.models import Assignment, Tenant, User, UserRole
-from waymark.identity.sessions import COOKIE, session_create
-from waymark.settings import Settings
 from waymark.workdays import to_uk_date
 
 YOUNG_PEOPLE = int(os.environ.get("YOUNG_PEOPLE", "10000"))
@@ -195,38 +189,8 @@ def fill(engine: db.Engine) -> int:
 
 
 def measure(engine: db.Engine, manager_id: int) -> tuple[list[float], list[float], int]:
-    settings = Settings(
-        demo_mode=False,
-        secret_key=SecretStr(secrets.token_urlsafe(48)),
-        oidc_issuer="http://127.0.0.1:9",
-        oidc_client_id="bench",
-        oidc_client_secret=SecretStr("bench"),
-        database_url="sqlite://",
-    )
-    database = db.Database(engine)
-    app = create_app(settings, database=database)
-    with database.session() as session:
-        manager = session.get(User, manager_id)
-        assert manager is not None
-        token = session_create(session, user=manager, settings=settings)
-        session.commit()
-    client = TestClient(app, base_url="http://127.0.0.1")
-    client.cookies.set(COOKIE, token)
-
-    def timed(path: str) -> tuple[list[float], int]:
-        times, size = [], 0
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-            size = len(response.content)
-        return times, size
-
-    timed("/staff/contacts")  # warm up: templates, query plans, caches
-    base, _ = timed("/healthz")
-    page, size = timed("/staff/contacts")
-    return base, page, size
+    timed = time_pages(engine, manager_id, ["/healthz", "/staff/contacts"], REPEAT)
+    return timed["/healthz"][0], timed["/staff/contacts"][0], timed["/staff/contacts"][1]
 
 
 def report(name: str, engine: db.Engine) -> None:

@@ -117,4 +117,8 @@
     focusErrors(document);
   });
   document.addEventListener("htmx:afterSwap", function (e) { focusErrors(e.target); });
+  // "Print" buttons (committee papers, invite letters); without JavaScript the browser's own Print works.
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
 })();

@@ -22,7 +22,8 @@ def test_seed_demo_creates_every_account(db_session):
         "plans": 5,
         "offers": 36,
         "contacts": 7,
-        "consultations": 1,
+        "consultations": 2,
+        "consultation responses": 42,
     }
     tenants = {t.id: t.name for t in db_session.exec(select(Tenant)).all()}
     assert sorted(tenants.values()) == ["Hillside Council", "Riverside Council"]

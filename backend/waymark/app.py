@@ -23,6 +23,7 @@ from waymark.identity import routes as identity_routes
 from waymark.identity import staff_routes
 from waymark.identity.models import Tenant
 from waymark.identity.oidc import make_oauth
+from waymark.insights import routes as insights_routes
 from waymark.moderation import routes as moderation_routes
 from waymark.mydata import routes as mydata_routes
 from waymark.notifications import routes as notification_routes
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         covenant_staff_routes.router,
         admin_routes.router,
         admin_import_routes.router,
+        insights_routes.router,
         mydata_routes.router,
     ):
         app.include_router(router)

@@ -19,6 +19,7 @@ from waymark.covenant.demo import seed_demo_offers
 from waymark.entitlements.models import CouncilAmount, YoungPersonFacts
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
+from waymark.insights.demo import seed_demo_insights
 from waymark.pathway.demo import seed_demo_plans
 
 DEMO_PASSPHRASE = "riverside demo passphrase"  # noqa: S105 (public, demo mode only)
@@ -208,8 +209,20 @@ def seed_demo(session: Session) -> dict[str, int]:
     session.add(tenants["riverside"])
     jo = staff["jo@riverside.example"]
     assert jo.id is not None
-    consultations = seed_demo_consultations(
+    open_consultation = seed_demo_consultations(
         session, tenant_id=tenant_ids["riverside"], officer_id=jo.id, today=today, now=clock.now()
+    )
+    morgan, dunbar = staff["morgan@riverside.example"], staff["cllr.dunbar@riverside.example"]
+    assert morgan.id is not None and dunbar.id is not None and alex.id is not None
+    responses = seed_demo_insights(
+        session,
+        tenant_id=tenant_ids["riverside"],
+        officer_id=jo.id,
+        moderator_id=morgan.id,
+        open_consultation_id=open_consultation,
+        leads={"housing": dunbar.id, "contact_with_worker": alex.id},
+        today=today,
+        now=clock.now(),
     )
     for slug, amounts in DEMO_COUNCIL_AMOUNTS.items():
         for setting, amount in amounts.items():
@@ -222,5 +235,6 @@ def seed_demo(session: Session) -> dict[str, int]:
         "plans": plans,
         "offers": offers,
         "contacts": contacts,
-        "consultations": consultations,
+        "consultations": 2,
+        "consultation responses": responses,
     }

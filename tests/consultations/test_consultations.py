@@ -148,7 +148,8 @@ def test_an_anonymous_answer_stores_no_identity(db_session, world):
     )
     row = db_session.get(Response, response.id)
     assert row.young_person_id is None and row.assisted_by_id is None
-    # Nothing in the row names or points to the person: only the band, status and SEND flag.
+    # Nothing in the row names or points to the person: only the band, status, SEND flag
+    # and whether they were in touch with their worker lately (coarse groups for insights).
     values = {k: v for k, v in row.model_dump().items() if v is not None}
     assert world.yp.id not in [v for k, v in values.items() if k not in ("id", "consultation_id", "tenant_id")]
     assert set(values) <= {
@@ -159,7 +160,9 @@ def test_an_anonymous_answer_stores_no_identity(db_session, world):
         "age_band",
         "care_status",
         "send",
+        "recent_contact",
         "quotes_allowed",
+        "tallied_themes",
         "resume_token_hash",
         "created_at",
     }

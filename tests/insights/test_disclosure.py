@@ -13,9 +13,11 @@ counts = st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=5
 thresholds = st.integers(min_value=2, max_value=10)
 
 
-def possible_values(result, threshold: int) -> dict[int, set[int]]:
+def possible_values(result, threshold: int, known_max=None) -> dict[int, set[int]]:
     """What an attacker who knows the rules can say each suppressed part might be:
-    every assignment of values to the suppressed parts that fits what is shown."""
+    every assignment of values to the suppressed parts that fits what is shown (and
+    the limits other tables show, ``known_max``)."""
+    known_max = known_max or {}
     total = result.total.value
     suppressed = [k for k, cell in result.parts.items() if not cell.shown]
     known = sum(cell.value for cell in result.parts.values() if cell.shown)
@@ -25,7 +27,7 @@ def possible_values(result, threshold: int) -> dict[int, set[int]]:
         low, high = (1, threshold - 1) if kind == FEWER else (threshold, total)
         if result.withheld:
             low, high = 0, total  # withheld parts carry no mark: anything up to the total
-        choices.append(range(low, high + 1))
+        choices.append(range(low, min(high, known_max.get(k, high)) + 1))
     seen: dict[int, set[int]] = {k: set() for k in suppressed}
 
     def search(i: int, left: int, chosen: list[int]) -> bool:
@@ -71,6 +73,23 @@ def test_no_suppressed_count_can_be_recovered(values, threshold):
             assert not cell.shown
             assert parts[k] in seen[k], "the true value must be among the possibilities"
             assert len(seen[k]) >= 2, f"part {k} ({parts[k]}) can be worked out from {result}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts, thresholds, st.data())
+def test_limits_shown_elsewhere_are_taken_into_account(values, threshold, data):
+    """A theme's count in a consultation is at most that consultation's responses,
+    which the page shows: an attacker may use those limits too."""
+    parts = dict(enumerate(values))
+    slack = data.draw(st.lists(st.integers(0, 3), min_size=len(values), max_size=len(values)))
+    known_max = {k: v + s for (k, v), s in zip(parts.items(), slack, strict=True)}
+    result = protect(parts, threshold, known_max=known_max)
+    if result.withheld:
+        return
+    seen = possible_values(result, threshold, known_max)
+    for k in result.parts:
+        if 0 < parts[k] < threshold:
+            assert parts[k] in seen[k] and len(seen[k]) >= 2, f"part {k} ({parts[k]}) found from {result}"
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,6 +10,7 @@ from waymark.consultations.models import OPEN, Consultation, Question
 
 
 def seed_demo_consultations(session: Session, *, tenant_id: int, officer_id: int, today: date, now: datetime) -> int:
+    """Returns the open consultation's id."""
     consultation = Consultation(
         tenant_id=tenant_id,
         title="Keeping in touch with your worker",
@@ -62,4 +63,5 @@ def seed_demo_consultations(session: Session, *, tenant_id: int, officer_id: int
     for position, question in enumerate(questions):
         question.consultation_id, question.position = consultation.id, position
         session.add(question)
-    return 1
+    session.flush()
+    return consultation.id

@@ -86,6 +86,10 @@ class Response(SQLModel, table=True):
     care_status: str | None = Field(default=None, max_length=20)
     send: bool | None = None
     quotes_allowed: bool = False
+    recent_contact: bool | None = None  # in touch with their worker in the 3 months before
+    # The themes this response is counted under in the insights tallies (kept in step
+    # with its approved answers by insights.tally.recount_themes).
+    tallied_themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     resume_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 

@@ -412,10 +412,15 @@ def response_submit(
         raise ConsultationClosed("form", m.CLOSED_NOW)
     if not anonymous and already_answered(session, consultation_id=consultation_id, young_person_id=person.id):
         raise ConsultationError("form", m.ALREADY_ANSWERED)
-    answers = parse_answers(questions_of(session, consultation_id), raw)
+    questions = questions_of(session, consultation_id)
+    answers = parse_answers(questions, raw)
     if not answers:
         raise ConsultationError("form", m.NOTHING_ANSWERED)
     facts = session.get(YoungPersonFacts, person.id)
+    from waymark.contacts.models import ContactStatus
+    from waymark.insights import tally
+
+    contact = session.get(ContactStatus, person.id)
     response = Response(
         consultation_id=consultation_id,
         tenant_id=consultation.tenant_id,
@@ -426,6 +431,7 @@ def response_submit(
         care_status=person.care_status,
         send=facts.send if facts is not None else None,
         quotes_allowed=quotes_allowed,
+        recent_contact=tally.recent_contact(contact.last_contact_on if contact else None, clock.today()),
         resume_token_hash=_token_hash(resume_token(secret, key)) if anonymous else None,
         created_at=clock.now(),
     )
@@ -454,6 +460,7 @@ def response_submit(
                 young_person_id=response.young_person_id,
                 answer_id=answer.id,
             )
+    tally.on_response(session, response=response, answers=answers, questions=questions)
     if mode == "assisted":
         audit_record(
             session,

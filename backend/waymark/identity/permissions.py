@@ -64,6 +64,7 @@ MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
 SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: the service admits the designated lead and managers
 UNSAFE_REPORT = "unsafe.report"  # a young person's "I feel unsafe"
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
+INSIGHTS_VIEW = "insights.view"  # aggregated themes and who answered, with disclosure control
 COUNCIL_ADMIN = "council.admin"  # council settings, staff accounts, caseload import and invite letters
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 MY_DATA = "my_data.own"  # a young person seeing, downloading and deleting what Waymark holds about them
@@ -85,7 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONSULTATIONS_ASSIST,
         }
     ),
-    "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN}),
+    "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW}),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW, MODERATION}),
     "manager": frozenset(
         {
@@ -97,10 +98,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             HANDOVER_VIEW,
             CONTACTS_DASHBOARD,
             MODERATION_LOG_VIEW,
+            INSIGHTS_VIEW,
         }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE, COUNCIL_ADMIN}),
-    "panel_member": frozenset(),
+    "panel_member": frozenset({INSIGHTS_VIEW}),
 }
 
 # Any member of staff may be named the designated safeguarding lead.

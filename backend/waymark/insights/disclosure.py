@@ -14,8 +14,10 @@ by age band; a theme's answers by quarter). Rules, with ``n`` the council's thre
    shows no breakdown either: its parts would add up to the hidden total.
 
 Someone who knows these rules knows a "fewer than n" part is 1..n-1 and a hidden part
-is n..total. With one equation (the parts add up to the total), the values a part can
-take are exactly an integer interval, so ``_ranges`` below is exact, not an estimate.
+is n..total, or less where another table shows a limit (``known_max``: a theme's
+answers in a consultation are at most that consultation's responses). With one equation
+(the parts add up to the total) and these bounds, the values a part can take are
+exactly an integer interval, so ``_ranges`` below is exact, not an estimate.
 tests/insights/test_disclosure.py checks, by trying every possible value, that no
 suppressed part can be recovered.
 """
@@ -73,14 +75,19 @@ def _check(threshold: int) -> None:
 
 
 def _ranges(
-    parts: Mapping[K, int], fewer: set[K], hidden: set[K], total: int, threshold: int
+    parts: Mapping[K, int],
+    fewer: set[K],
+    hidden: set[K],
+    total: int,
+    threshold: int,
+    known_max: Mapping[K, int],
 ) -> dict[K, tuple[int, int]]:
     """For each suppressed part, the smallest and largest value it could have, given
     what is shown: the total, the shown parts, and the bounds the rules give."""
     suppressed = fewer | hidden
     remaining = total - sum(v for k, v in parts.items() if k not in suppressed)
     low = {k: 1 if k in fewer else threshold for k in suppressed}
-    high = {k: threshold - 1 if k in fewer else total for k in suppressed}
+    high = {k: min(threshold - 1 if k in fewer else total, known_max.get(k, total)) for k in suppressed}
     sum_low, sum_high = sum(low.values()), sum(high.values())
     return {
         k: (max(low[k], remaining - (sum_high - high[k])), min(high[k], remaining - (sum_low - low[k])))
@@ -88,16 +95,25 @@ def _ranges(
     }
 
 
-def _safe(parts: Mapping[K, int], fewer: set[K], hidden: set[K], total: int, threshold: int) -> bool:
-    ranges = _ranges(parts, fewer, hidden, total, threshold)
+def _safe(
+    parts: Mapping[K, int], fewer: set[K], hidden: set[K], total: int, threshold: int, known_max: Mapping[K, int]
+) -> bool:
+    ranges = _ranges(parts, fewer, hidden, total, threshold, known_max)
     return all(ranges[k][1] > ranges[k][0] for k in fewer)
 
 
-def protect(parts: Mapping[K, int], threshold: int, *, total_shown: bool = True) -> Partition[K]:
+def protect(
+    parts: Mapping[K, int],
+    threshold: int,
+    *,
+    total_shown: bool = True,
+    known_max: Mapping[K, int] | None = None,
+) -> Partition[K]:
     """The parts of a partition and their total, as they may be shown.
 
     ``total_shown`` False: the total is suppressed in another table, so it is hidden
-    here too and no part is shown (rule 4)."""
+    here too and no part is shown (rule 4). ``known_max``: limits on parts that other
+    tables on the page show (never below the part's true value)."""
     _check(threshold)
     if any(v < 0 for v in parts.values()):
         raise ValueError("counts cannot be negative")
@@ -110,7 +126,8 @@ def protect(parts: Mapping[K, int], threshold: int, *, total_shown: bool = True)
     fewer = {k for k, v in parts.items() if 0 < v < threshold}
     hidden: set[K] = set()
     candidates = sorted((k for k, v in parts.items() if v >= threshold), key=lambda k: (parts[k], str(k)))
-    while fewer and not _safe(parts, fewer, hidden, total, threshold):
+    limits = dict(known_max or {})
+    while fewer and not _safe(parts, fewer, hidden, total, threshold, limits):
         if not candidates:
             return Partition(shown(total), withheld, True)
         hidden.add(candidates.pop(0))

@@ -101,6 +101,9 @@ def decide(
     answer.moderation_reason = reason or None
     answer.moderated_by_id, answer.moderated_at = actor.user_id, clock.now()
     session.add(answer)
+    from waymark.insights import tally
+
+    tally.recount_themes(session, response_id=response.id or 0)
     audit_record(
         session,
         actor=actor,

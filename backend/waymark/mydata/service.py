@@ -285,6 +285,10 @@ NOT_PERSONAL: dict[str, str] = {
     "consultation_question": "the questions; their text is given with the young person's answers",
     "council_amount": "the council's own amounts, the same for every young person",
     "import_run": "a caseload file a member of staff uploaded: the council's copy of its own records",
+    "insight_response_tally": "counts of responses by coarse group; no one is named or linked",
+    "insight_theme_tally": "counts of responses by theme and quarter; no one is named or linked",
+    "insight_answer_tally": "counts of answers by feeling or option; no one is named or linked",
+    "theme_lead": "which member of staff leads a theme",
 }
 
 # Columns pointing at these tables are given as that row's name or text, not its id.

@@ -1,0 +1,119 @@
+"""Insights pages: /staff/insights (with a print layout) and its CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.responses import Response
+
+from waymark.consultations.messages import FEELINGS
+from waymark.consultations.models import Question
+from waymark.db import SessionDep
+from waymark.identity.permissions import INSIGHTS_VIEW, requires, signed_in_actor
+from waymark.identity.service import NotFound
+from waymark.insights import messages as m
+from waymark.insights import service
+from waymark.moderation import themes as theme_list
+from waymark.web.csvfile import csv_response
+from waymark.web.i18n import request_locale, translations
+from waymark.web.templating import render
+
+router = APIRouter(prefix="/staff/insights")
+ConsultationParam = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+def _insights(request: Request, session: SessionDep, consultation: int | None, export: bool) -> service.Insights:
+    try:
+        return service.insights(session, actor=signed_in_actor(request), consultation_id=consultation, export=export)
+    except NotFound:
+        raise HTTPException(404) from None
+
+
+def prompts(data: service.Insights, gettext: Callable[[str], str]) -> list[str]:
+    """What to do about the groups we are not hearing from, in the reader's language."""
+    found = []
+    for comparison in data.comparisons:
+        for group in comparison.missing:
+            key = group if comparison.dimension == "age_band" else f"{comparison.dimension}:{group}"
+            label = gettext(m.DIMENSION_LABELS[comparison.dimension]) + " – " + gettext(m.GROUP_LABELS[group])
+            found.append(
+                gettext(m.MISSING_PROMPTS[key])
+                if key in m.MISSING_PROMPTS
+                else gettext(m.MISSING_DEFAULT) % {"group": label}
+            )
+        for group in comparison.fewer:
+            label = gettext(m.DIMENSION_LABELS[comparison.dimension]) + " – " + gettext(m.GROUP_LABELS[group])
+            found.append(gettext(m.FEWER_PROMPT) % {"group": label})
+    return found
+
+
+def _answer_label(question: Question, value: str, gettext: Callable[[str], str]) -> str:
+    if question.kind == "feelings":
+        words, face = FEELINGS[int(value)]
+        return f"{face} {gettext(words)}"
+    return value
+
+
+def _page(request: Request, data: service.Insights, *, empty_export: bool = False) -> Response:
+    locale = request_locale(request)
+    gettext = translations(locale).gettext
+    titles = theme_list.titles(locale)
+    return render(
+        request,
+        "insights/insights.html",
+        {
+            "data": data,
+            "theme_titles": titles,
+            "theme_pairs": [(titles.get(row.key, row.key), data.theme_cell(row)) for row in data.themes],
+            "question_pairs": {
+                r.question.id: [(_answer_label(r.question, v, gettext), c) for v, c in r.result.parts.items()]
+                for r in data.questions
+            },
+            "prompts": prompts(data, gettext),
+            "dimension_labels": m.DIMENSION_LABELS,
+            "group_labels": m.GROUP_LABELS,
+            "empty_export": empty_export,
+        },
+        status_code=422 if empty_export else 200,
+    )
+
+
+@router.get("", dependencies=[requires(INSIGHTS_VIEW)])
+def insights_page(request: Request, session: SessionDep, consultation: ConsultationParam = None) -> Response:
+    return _page(request, _insights(request, session, consultation, export=False))
+
+
+@router.get("/export.csv", dependencies=[requires(INSIGHTS_VIEW)])
+def insights_export(request: Request, session: SessionDep, consultation: ConsultationParam = None) -> Response:
+    """The same figures with the export threshold (10 by default), one a line."""
+    data = _insights(request, session, consultation, export=True)
+    total = data.scope_total
+    if total.kind == "shown" and not total.value:
+        return _page(request, _insights(request, session, consultation, export=False), empty_export=True)
+    t = translations(request_locale(request))
+    titles = theme_list.titles(request_locale(request))
+    scope = data.selected.title if data.selected else t.gettext("All consultations")
+    rows: list[tuple[str, str, str, str]] = [(scope, t.gettext("Responses"), "", total.export())]
+    for row in data.themes:
+        rows.append((scope, t.gettext("Theme"), titles.get(row.key, row.key), data.theme_cell(row).export()))
+        if data.selected is None:
+            for quarter, cell in row.by_quarter.parts.items():
+                rows.append(
+                    (scope, t.gettext("Theme by quarter"), f"{titles.get(row.key, row.key)} {quarter}", cell.export())
+                )
+    for result in data.questions:
+        for value, cell in result.result.parts.items():
+            rows.append((scope, result.question.text, _answer_label(result.question, value, t.gettext), cell.export()))
+    for comparison in data.comparisons:
+        name = t.gettext(m.DIMENSION_LABELS[comparison.dimension])
+        for group, cell in comparison.responders.parts.items():
+            label = t.gettext(m.GROUP_LABELS[group])
+            rows.append((scope, name + " – " + t.gettext("answered"), label, cell.export()))
+            rows.append(
+                (scope, name + " – " + t.gettext("young people"), label, comparison.cohort.parts[group].export())
+            )
+    header = [t.gettext("Scope"), t.gettext("Measure"), t.gettext("Group"), t.gettext("Count")]
+    name = f"insights-{data.selected.id}.csv" if data.selected else "insights.csv"
+    return csv_response(name, header, rows)

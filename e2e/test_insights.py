@@ -1,0 +1,40 @@
+"""Alex (manager) reads insights: small counts show as "fewer than 5" and counts that
+would give them away are hidden; charts are SVG drawn on the server with the same
+numbers in tables; axe finds nothing in English or Welsh."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from e2e.helpers import sign_in_staff
+from e2e.test_pathway import accessibility_problems, switch_to_welsh
+
+
+def test_manager_reads_insights_with_small_counts_suppressed(page: Page, base_url: str) -> None:
+    sign_in_staff(page, "alex@riverside.example", base_url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Insights").click()
+    expect(page.locator("h1")).to_have_text("Insights")
+    themes = page.get_by_role("table", name="Responses by theme")
+    expect(themes.get_by_role("row", name="Where I live Cllr Ruth Dunbar 28")).to_be_visible()
+    expect(themes.get_by_role("row", name="Feeling safe fewer than 5")).to_be_visible()
+    trend = page.get_by_role("table", name="Responses by theme and quarter")
+    expect(trend.get_by_role("row", name="Contact with my worker fewer than 5 hidden")).to_be_visible()
+    chart = page.get_by_role("img", name="Responses by theme")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("el => el.tagName.toLowerCase()") == "svg"
+    assert page.evaluate("typeof window.Chart") == "undefined"  # no chart library in the browser
+    problems = accessibility_problems(page, "insights", "en")
+
+    page.get_by_label("Show").select_option(label="Keeping in touch with your worker")
+    page.get_by_role("button", name="Show insights").click()
+    expect(page.locator("h1")).to_have_text("Insights: Keeping in touch with your worker")
+    question = "How do you feel about how often you see or hear from your worker?"
+    feelings = page.get_by_role("table", name=f"Answers to: {question} (8)")
+    expect(feelings).to_contain_text("fewer than 5")
+    problems += accessibility_problems(page, "insights for one consultation", "en")
+
+    switch_to_welsh(page)
+    problems += accessibility_problems(page, "insights (cy)", "cy")
+    page.goto("/staff/insights")
+    problems += accessibility_problems(page, "all insights (cy)", "cy")
+    assert not problems, "\n".join(problems)
