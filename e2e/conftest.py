@@ -130,7 +130,23 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
 
 
 @pytest.fixture(scope="session")
-def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory, smtp_inbox: SmtpInbox) -> Iterator[str]:
+def push_service() -> Iterator[Any]:
+    """A fake push service on 127.0.0.1 that checks VAPID and decrypts (tests/pushfake.py),
+    and the VAPID keys the app and its job worker use (the worker reads the environment)."""
+    from tests.pushfake import FakePushService
+    from waymark.notifications.push import new_vapid_keys
+
+    keys = new_vapid_keys()
+    os.environ["WAYMARK_VAPID_PRIVATE_KEY"], os.environ["WAYMARK_VAPID_PUBLIC_KEY"] = keys.private_key, keys.public_key
+    service = FakePushService()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    idp_url: str, tmp_path_factory: pytest.TempPathFactory, smtp_inbox: SmtpInbox, push_service: Any
+) -> Iterator[str]:
     from waymark import db
     from waymark.app import create_app
     from waymark.demo import seed_demo
@@ -144,6 +160,7 @@ def live_server(idp_url: str, tmp_path_factory: pytest.TempPathFactory, smtp_inb
         oidc_issuer=idp_url,
         oidc_client_id="waymark-e2e",
         oidc_client_secret=secrets.token_urlsafe(24),
+        push_allow_local=True,  # the fake push service's http://127.0.0.1 endpoints
     )
     engine = db.make_engine(settings.database_url)
     db.migrate(engine)

@@ -122,3 +122,84 @@
     if (e.target.closest && e.target.closest("[data-print]")) window.print();
   });
 })();
+
+/* Messages on the phone (web push): only when the person asks, on /inbox. */
+(function () {
+  var form = document.querySelector("[data-push-form]");
+  var button = form && form.querySelector("[data-push-subscribe]");
+  if (!button) return;
+  var status = form.querySelector("[data-push-status]");
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
+  button.hidden = false;
+  var unsupported = form.querySelector("[data-push-unsupported]");
+  if (unsupported) unsupported.hidden = true;
+  function key(base64) {
+    var padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(padded), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") throw new Error("denied");
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(form.dataset.publicKey) });
+    }).then(function (subscription) {
+      var kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kinds]:checked"), function (i) { return i.value; });
+      return fetch("/api/push/subscriptions", {
+        method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/json", "x-csrf-token": form.querySelector("input[name=csrf_token]").value },
+        body: JSON.stringify({ subscription: subscription.toJSON(), kinds: kinds })
+      });
+    }).then(function (response) {
+      if (!response.ok) throw new Error("refused");
+      window.location.assign("/inbox?saved=on#push");
+    }).catch(function (error) {
+      status.textContent = error && error.message === "denied" ? status.dataset.denied : status.dataset.failed;
+      button.disabled = false;
+    });
+  });
+})();
+
+/* Hearing back after answering anonymously: the phone keeps the code from the thanks
+   page and asks, without the session cookie, whether there is news about it. */
+(function () {
+  var CODES = "waymark-codes", SEEN = "waymark-seen-updates";
+  function read(name) { try { return JSON.parse(localStorage.getItem(name) || "[]"); } catch (e) { return []; } }
+  if (document.body && document.body.dataset.signedOut) { localStorage.removeItem(CODES); localStorage.removeItem(SEEN); return; }
+  var codes = read(CODES);
+  var shown = document.querySelector("[data-resume-code]");
+  if (shown && codes.indexOf(shown.dataset.resumeCode) === -1) {
+    codes.push(shown.dataset.resumeCode);
+    localStorage.setItem(CODES, JSON.stringify(codes.slice(-20)));
+  }
+  var banner = document.querySelector("[data-hear-back]");
+  if (!banner || !codes.length || !window.fetch) return;
+  var seen = read(SEEN);
+  Promise.all(codes.map(function (code) {
+    return fetch("/api/hear-back?code=" + encodeURIComponent(code), { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : { updates: [] }; })
+      .catch(function () { return { updates: [] }; });
+  })).then(function (results) {
+    var fresh = {};
+    results.forEach(function (r) { (r.updates || []).forEach(function (u) { if (seen.indexOf(u.id) === -1) fresh[u.id] = u; }); });
+    var ids = Object.keys(fresh);
+    if (!ids.length) return;
+    var heading = document.createElement("p");
+    heading.textContent = banner.dataset.heading;
+    var list = document.createElement("ul");
+    ids.forEach(function (id) {
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = fresh[id].url;
+      link.textContent = fresh[id].title;
+      link.addEventListener("click", function () { seen.push(Number(id)); localStorage.setItem(SEEN, JSON.stringify(seen.slice(-200))); });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    banner.appendChild(heading);
+    banner.appendChild(list);
+    banner.hidden = false;
+  });
+})();

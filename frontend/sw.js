@@ -244,6 +244,37 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// Web push: the payload is only a general title and a link; the page is behind sign-in.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const url = typeof data.url === "string" && data.url.startsWith("/") && !data.url.startsWith("//") ? data.url : "/inbox";
+  event.waitUntil(
+    self.registration.showNotification(typeof data.title === "string" ? data.title : "Waymark", {
+      icon: "/static/icons/icon-192.png",
+      badge: "/static/icons/icon-192.png",
+      data: { url },
+      tag: url,
+    }),
+  );
+});
+
+// Tapping the notification opens its page (or brings an open one to the front).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/inbox", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url === target);
+      return open ? open.focus() : self.clients.openWindow(target);
+    }),
+  );
+});
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "signed-out") event.waitUntil(clearPersonal(null).then(() => outboxStatus()));

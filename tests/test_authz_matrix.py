@@ -42,6 +42,7 @@ SAMPLE_PARAMS = {
     "{user_id}": "999999",
     "{run_id}": "999999",
     "{invite_id}": "999999",
+    "{update_id}": "999999",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }
 

@@ -73,3 +73,19 @@ def test_import_checks_then_imports_a_caseload_file(tmp_path, monkeypatch):
 
     not_admin = runner.invoke(main, ["import", str(good), "--council", "riverside", "--as", "tom@riverside.example"])
     assert not_admin.exit_code != 0 and "not an active admin" in not_admin.output
+
+
+def test_vapid_keys_makes_a_pair_that_signs_and_verifies():
+    import base64
+
+    from py_vapid import Vapid
+
+    result = CliRunner().invoke(main, ["vapid-keys"])
+    assert result.exit_code == 0
+    lines = dict(line.split("=", 1) for line in result.output.strip().splitlines())
+    vapid = Vapid.from_string(lines["WAYMARK_VAPID_PRIVATE_KEY"])
+    public = base64.urlsafe_b64decode(lines["WAYMARK_VAPID_PUBLIC_KEY"] + "==")
+    assert len(public) == 65 and public[0] == 4  # an uncompressed P-256 point, as browsers want
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    assert vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint) == public

@@ -31,6 +31,7 @@ from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.safeguarding import routes as safeguarding_routes
 from waymark.settings import Settings, SettingsError
+from waymark.updates import routes as update_routes
 from waymark.web import errors
 from waymark.web import routes as web_routes
 from waymark.web.assets import FRONTEND_DIR
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         admin_routes.router,
         admin_import_routes.router,
         insights_routes.router,
+        update_routes.router,
         mydata_routes.router,
     ):
         app.include_router(router)

@@ -283,6 +283,18 @@ def import_caseload(file: str, council_slug: str, admin_email: str, dry_run: boo
     )
 
 
+@main.command("vapid-keys")
+def vapid_keys() -> None:
+    """Make a VAPID key pair for web push. Put both lines in the app's environment
+    (and the worker's); keep the private key secret. New keys mean browsers must turn
+    messages on again."""
+    from waymark.notifications.push import new_vapid_keys
+
+    keys = new_vapid_keys()
+    click.echo(f"WAYMARK_VAPID_PRIVATE_KEY={keys.private_key}")
+    click.echo(f"WAYMARK_VAPID_PUBLIC_KEY={keys.public_key}")
+
+
 @main.command("dev-idp")
 @click.option("--port", default=None, type=int, help="Defaults to WAYMARK_DEV_IDP_PORT (9400).")
 def dev_idp(port: int | None) -> None:

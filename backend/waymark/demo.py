@@ -221,6 +221,7 @@ def seed_demo(session: Session) -> dict[str, int]:
         moderator_id=morgan.id,
         open_consultation_id=open_consultation,
         leads={"housing": dunbar.id, "contact_with_worker": alex.id},
+        named=young["kai"].id or 0,
         today=today,
         now=clock.now(),
     )

@@ -22,7 +22,7 @@ from waymark.identity.models import (  # noqa: F401
 )
 from waymark.insights.models import AnswerTally, ResponseTally, ThemeLead, ThemeTally  # noqa: F401
 from waymark.jobs.models import Job  # noqa: F401
-from waymark.notifications.models import Notification  # noqa: F401
+from waymark.notifications.models import Notification, PushSubscription  # noqa: F401
 from waymark.outbox.models import SubmissionReceipt  # noqa: F401
 from waymark.pathway.models import (  # noqa: F401
     PathwayPlan,
@@ -34,3 +34,4 @@ from waymark.pathway.models import (  # noqa: F401
     StepFeedback,
 )
 from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401
+from waymark.updates.models import Update, UpdateReaction, UpdateRevision  # noqa: F401

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     smtp_host: str = ""  # where safeguarding alerts are emailed from; empty: email is not sent (and retried)
     smtp_port: int = 25
     smtp_from: str = "waymark@localhost"
+    # Web push (`waymark vapid-keys` makes a pair). Without them push is off; the inbox works.
+    vapid_private_key: SecretStr | None = None
+    vapid_public_key: str = ""
+    vapid_subject: str = "mailto:waymark@localhost"  # who push services can contact about our pushes
+    push_allow_local: bool = False  # accept http://127.0.0.1 push endpoints (tests' fake push service)
     offer_submit_limit: int = 5  # offers one address may send per login_window_seconds
     invite_days: int = 14
     # Largest request body accepted (bytes); bigger requests get 413.
@@ -78,6 +83,9 @@ class Settings(BaseSettings):
                 self.oidc_client_id = "waymark-demo"
             if self.oidc_client_secret is None:
                 self.oidc_client_secret = SecretStr("waymark-demo-client-secret")
+            if self.vapid_private_key is None:
+                private, self.vapid_public_key = _demo_vapid_keys()
+                self.vapid_private_key = SecretStr(private)
             return self
         missing = [
             name
@@ -99,6 +107,24 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             raise SettingsError("WAYMARK_SECRET_KEY must be at least 32 characters.")
         return self
+
+
+def _demo_vapid_keys() -> tuple[str, str]:
+    """A VAPID key pair kept in var/ (demo mode), so browsers' subscriptions survive a
+    restart."""
+    import json
+
+    path = VAR_DIR / "demo-vapid.json"
+    if path.exists():
+        keys = json.loads(path.read_text())
+        return keys["private"], keys["public"]
+    from waymark.notifications.push import new_vapid_keys
+
+    made = new_vapid_keys()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"private": made.private_key, "public": made.public_key}))
+    path.chmod(0o600)
+    return made.private_key, made.public_key
 
 
 def _demo_secret() -> str:

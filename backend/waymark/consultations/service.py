@@ -308,7 +308,7 @@ def resume_token(secret: bytes, key: str) -> str:
     return "-".join(digest[i : i + 4].upper() for i in range(0, 12, 4))
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -332,7 +332,7 @@ def raised_alert(session: Session, *, response: Response | None) -> bool:
 
 def anonymous_response_for_key(session: Session, *, secret: bytes, key: str) -> Response | None:
     """The anonymous response sent with this form key, found through its resume code."""
-    digest = _token_hash(resume_token(secret, key))
+    digest = token_hash(resume_token(secret, key))
     return session.exec(select(Response).where(Response.resume_token_hash == digest)).first()
 
 
@@ -432,7 +432,7 @@ def response_submit(
         send=facts.send if facts is not None else None,
         quotes_allowed=quotes_allowed,
         recent_contact=tally.recent_contact(contact.last_contact_on if contact else None, clock.today()),
-        resume_token_hash=_token_hash(resume_token(secret, key)) if anonymous else None,
+        resume_token_hash=token_hash(resume_token(secret, key)) if anonymous else None,
         created_at=clock.now(),
     )
     session.add(response)

@@ -64,13 +64,18 @@ MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
 SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: the service admits the designated lead and managers
 UNSAFE_REPORT = "unsafe.report"  # a young person's "I feel unsafe"
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
+UPDATES_PUBLISH = "updates.publish"  # You Said We Did: publish and revise (participation officers)
+UPDATES_STAFF_VIEW = "updates.staff_view"  # the staff list of updates with reactions
+UPDATES_READ = "updates.read"  # a young person's feed, reactions, and hearing back
 INSIGHTS_VIEW = "insights.view"  # aggregated themes and who answered, with disclosure control
 COUNCIL_ADMIN = "council.admin"  # council settings, staff accounts, caseload import and invite letters
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 MY_DATA = "my_data.own"  # a young person seeing, downloading and deleting what Waymark holds about them
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "young_person": frozenset({PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER, UNSAFE_REPORT, MY_DATA}),
+    "young_person": frozenset(
+        {PLAN_OWN, ENTITLEMENTS_OWN, CONTACTS_OWN, CONSULTATIONS_ANSWER, UNSAFE_REPORT, MY_DATA, UPDATES_READ}
+    ),
     "personal_adviser": frozenset(
         {
             CASELOAD_VIEW,
@@ -86,7 +91,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONSULTATIONS_ASSIST,
         }
     ),
-    "participation_officer": frozenset({CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW}),
+    "participation_officer": frozenset(
+        {CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW, UPDATES_PUBLISH, UPDATES_STAFF_VIEW}
+    ),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW, MODERATION}),
     "manager": frozenset(
         {
@@ -99,10 +106,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CONTACTS_DASHBOARD,
             MODERATION_LOG_VIEW,
             INSIGHTS_VIEW,
+            UPDATES_STAFF_VIEW,
         }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE, COUNCIL_ADMIN}),
-    "panel_member": frozenset({INSIGHTS_VIEW}),
+    "panel_member": frozenset({INSIGHTS_VIEW, UPDATES_STAFF_VIEW}),
 }
 
 # Any member of staff may be named the designated safeguarding lead.
@@ -127,6 +135,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/offline"),
         ("GET", "/saved-offline"),
         ("GET", "/moderation-policy"),
+        ("GET", "/api/hear-back"),
         ("GET", "/manifest.webmanifest"),
         ("GET", "/sw.js"),
         ("GET", "/glossary"),

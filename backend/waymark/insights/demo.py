@@ -1,6 +1,7 @@
 """Demo answers for insights (Riverside): a closed consultation from last quarter about
-where young people live, and answers to the open one, all already moderated; theme
-leads (Cllr Dunbar leads housing). Made-up statements, no real people."""
+where young people live (Kai's answer among them, with his name: an update on housing
+reaches him), and answers to the open one, all already moderated; theme leads (Cllr
+Dunbar leads housing). Made-up statements, no real people."""
 
 from __future__ import annotations
 
@@ -50,11 +51,13 @@ def _respond(
     rng: random.Random,
     moderator_id: int,
     at: datetime,
+    young_person_id: int | None = None,
 ) -> None:
     band, status, send, recent = rng.choice(GROUPS)
     response = Response(
         consultation_id=consultation.id or 0,
         tenant_id=consultation.tenant_id,
+        young_person_id=young_person_id,
         mode=rng.choice(["standard", "standard", "easy"]),
         age_band=band,
         care_status=status,
@@ -94,6 +97,7 @@ def seed_demo_insights(
     moderator_id: int,
     open_consultation_id: int,
     leads: dict[str, int],
+    named: int,
     today: date,
     now: datetime,
 ) -> int:
@@ -133,6 +137,7 @@ def seed_demo_insights(
             rng=rng,
             moderator_id=moderator_id,
             at=when,
+            young_person_id=named if n == 0 else None,
         )
         made += 1
     open_consultation = session.get(Consultation, open_consultation_id)

@@ -127,7 +127,9 @@ def run_due(session: Session, *, limit: int = 100) -> int:
 def _load_handlers() -> None:
     """Import the modules whose handlers the worker runs."""
     import waymark.contacts.service
-    import waymark.safeguarding.service  # noqa: F401
+    import waymark.notifications.push
+    import waymark.safeguarding.service
+    import waymark.updates.service  # noqa: F401
 
 
 class Worker(threading.Thread):

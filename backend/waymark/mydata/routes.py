@@ -22,6 +22,7 @@ from waymark.mydata import messages as m
 from waymark.mydata import service
 from waymark.notifications.service import KINDS
 from waymark.pathway.headings import BY_KEY, FEEDBACK_KINDS, STATUS_LABELS
+from waymark.updates import messages as update_messages
 from waymark.web.forms import ParsedForm, RawFormDep, parse_form
 from waymark.web.templating import render
 
@@ -51,6 +52,7 @@ def my_data(request: Request, session: SessionDep) -> Response:
         "reach_methods": contact_messages.METHOD_LABELS,
         "contact_states": contact_messages.STATE_LABELS,
         "notification_kinds": KINDS,
+        "reaction_labels": update_messages.REACTION_LABELS,
         "feelings": FEELINGS,
         "plan_changes": m.PLAN_CHANGES,
         "step_owners": m.STEP_OWNERS,

@@ -29,7 +29,7 @@ from waymark.entitlements.models import EntitlementMark, FactsReport, YoungPerso
 from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Assignment, AuthSession, Invite, LoginFailure, User
 from waymark.identity.permissions import Forbidden
-from waymark.notifications.models import Notification
+from waymark.notifications.models import Notification, PushSubscription
 from waymark.outbox.models import SubmissionReceipt
 from waymark.pathway.models import (
     PathwayPlan,
@@ -41,6 +41,7 @@ from waymark.pathway.models import (
     StepFeedback,
 )
 from waymark.safeguarding.models import SafeguardingAlert
+from waymark.updates.models import UpdateReaction
 
 # Audit actions that mean a member of staff read the young person's record.
 VIEW_ACTIONS = ("young_person.view", "handover.view")
@@ -246,6 +247,18 @@ PARTS: tuple[Part, ...] = (
         ("kind", "params", "link", "created_at", "read_at"),
     ),
     Part(
+        "push_subscriptions",
+        PushSubscription,
+        _own(PushSubscription.user_id),
+        ("kinds", "lang", "created_at", "last_sent_at"),
+    ),
+    Part(
+        "update_reactions",
+        UpdateReaction,
+        _own(UpdateReaction.young_person_id),
+        ("update_id", "reaction", "created_at"),
+    ),
+    Part(
         "invites",
         Invite,
         _own(Invite.young_person_id),
@@ -289,6 +302,8 @@ NOT_PERSONAL: dict[str, str] = {
     "insight_theme_tally": "counts of responses by theme and quarter; no one is named or linked",
     "insight_answer_tally": "counts of answers by feeling or option; no one is named or linked",
     "theme_lead": "which member of staff leads a theme",
+    "council_update": "what the council says it did; the same for every young person",
+    "council_update_revision": "earlier versions of the council's updates",
 }
 
 # Columns pointing at these tables are given as that row's name or text, not its id.
@@ -298,6 +313,7 @@ _LABELS = {
     "consultation": "title",
     "consultation_question": "text",
     "plan_step": "text",
+    "council_update": "title",
 }
 _RENAMED = {"tenant": "council"}
 

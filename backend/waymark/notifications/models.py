@@ -22,3 +22,24 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+PUSH_KINDS = ("plan", "updates", "contact", "offers", "other")
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser that asked for push messages: where to send them (the push service's
+    endpoint and the browser's keys) and which kinds of message its owner wants."""
+
+    __tablename__ = "push_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    endpoint: str = Field(max_length=1000, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    kinds: list[str] = Field(default_factory=lambda: list(PUSH_KINDS), sa_column=Column(JSON, nullable=False))
+    lang: str = Field(default="en", max_length=5)  # the language of the words on the lock screen
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    last_sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

@@ -1,5 +1,5 @@
 """Notifications: written to the inbox in the same transaction as the change that
-causes them. (Web push on top of the inbox comes with the notifications issue.)"""
+causes them, with a push queued for each browser that asked for that kind (push.py)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "new_worker": N_("Your new worker is %(name)s"),
     "young_person_moved": N_("%(name)s has moved to %(worker)s"),
     "first_contact_overdue": N_("%(worker)s has not had a first contact with %(name)s in time"),
+    "update_published": N_("News about something you told us: %(title)s"),
 }
 
 
@@ -51,6 +52,9 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification(tenant_id=tenant_id, user_id=user_id, kind=kind, link=link, params=params or {})
     session.add(notification)
+    from waymark.notifications import push
+
+    push.queue_for(session, notification)
     return notification
 
 

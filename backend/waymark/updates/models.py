@@ -1,0 +1,62 @@
+"""You Said We Did: what young people said, what the council did or will do about it,
+with every revision kept, and young people's reactions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from waymark.db import UTCDateTime, utcnow
+
+STATUSES = ("considering", "doing", "done", "cant")
+REACTIONS = ("helps", "not_enough")
+
+
+class Update(SQLModel, table=True):
+    __tablename__ = "council_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    title: str = Field(max_length=120)
+    said: str = Field(sa_column=Column(Text, nullable=False))  # what young people said
+    did: str = Field(sa_column=Column(Text, nullable=False))  # what the council did or will do
+    status: str = Field(max_length=12)  # STATUSES
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))  # why not, when "cant"
+    happened_on: date
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    consultation_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class UpdateRevision(SQLModel, table=True):
+    """The update as it was at each version (the first included)."""
+
+    __tablename__ = "council_update_revision"
+    __table_args__ = (UniqueConstraint("update_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="council_update.id", index=True)
+    version: int
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changed_by_id: int = Field(foreign_key="user_account.id")
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class UpdateReaction(SQLModel, table=True):
+    """A young person's "this helps" or "this doesn't go far enough" (one each, which
+    they can change)."""
+
+    __tablename__ = "council_update_reaction"
+    __table_args__ = (UniqueConstraint("update_id", "young_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="council_update.id")
+    young_person_id: int = Field(foreign_key="user_account.id", index=True)
+    reaction: str = Field(max_length=12)  # REACTIONS
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
