@@ -31,12 +31,27 @@ def test_manager_reads_insights_with_small_counts_suppressed(page: Page, base_ur
     page.get_by_label("Show").select_option(label="Keeping in touch with your worker")
     page.get_by_role("button", name="Show insights").click()
     expect(page.locator("h1")).to_have_text("Insights: Keeping in touch with your worker")
+    consultation_id = page.url.rsplit("=", 1)[1]
     question = "How do you feel about how often you see or hear from your worker?"
     feelings = page.get_by_role("table", name=re.compile("^Answers to: " + re.escape(question)))
     expect(feelings.get_by_role("cell", name="fewer than 5").first).to_be_visible()
     problems += accessibility_problems(page, "insights for one consultation", "en")
 
+    # A theme report for the corporate parenting panel, ready to print.
+    page.goto("/staff/insights")
+    page.get_by_role("link", name="Where I live").click()
+    expect(page.locator("h1")).to_have_text("Theme report: Where I live")
+    expect(page.locator("p.lead")).to_contain_text("Lead: Cllr Ruth Dunbar.")
+    problems += accessibility_problems(page, "theme report", "en")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print for a committee paper")).to_be_hidden()
+    expect(page.get_by_role("table", name="Responses by quarter")).to_be_visible()
+    page.emulate_media(media="screen")
+
     switch_to_welsh(page)
+    problems += accessibility_problems(page, "theme report (cy)", "cy")
+    page.goto(f"/staff/insights?consultation={consultation_id}")
     problems += accessibility_problems(page, "insights (cy)", "cy")
     page.goto("/staff/insights")
     problems += accessibility_problems(page, "all insights (cy)", "cy")

@@ -116,3 +116,30 @@ def test_contact_status_is_filled_from_existing_contacts(tmp_path: Path) -> None
         assert filled == {row for row in kept if row[1] is not None} and len(filled) == 5
     finally:
         scratch.dispose()
+
+
+def test_theme_group_tallies_are_filled_from_existing_responses(tmp_path: Path) -> None:
+    """0014 adds theme tallies by group: on a database that already has moderated
+    answers, the backfill gives what the app keeps as answers are moderated."""
+    from sqlmodel import Session, select
+
+    from waymark.demo import seed_demo
+    from waymark.insights.models import ThemeGroupTally
+
+    scratch = db.make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+    try:
+        db.migrate(scratch)
+        with Session(scratch) as session:
+            seed_demo(session)
+            kept = {
+                (t.tenant_id, t.theme, t.dimension, t.grp, t.responses) for t in session.exec(select(ThemeGroupTally))
+            }
+        db.downgrade(scratch, "0013")
+        db.migrate(scratch)
+        with Session(scratch) as session:
+            filled = {
+                (t.tenant_id, t.theme, t.dimension, t.grp, t.responses) for t in session.exec(select(ThemeGroupTally))
+            }
+        assert filled == {row for row in kept if row[4]} and len(filled) > 20
+    finally:
+        scratch.dispose()

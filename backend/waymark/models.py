@@ -20,7 +20,7 @@ from waymark.identity.models import (  # noqa: F401
     User,
     UserRole,
 )
-from waymark.insights.models import AnswerTally, ResponseTally, ThemeLead, ThemeTally  # noqa: F401
+from waymark.insights.models import AnswerTally, ResponseTally, ThemeGroupTally, ThemeLead, ThemeTally  # noqa: F401
 from waymark.jobs.models import Job  # noqa: F401
 from waymark.notifications.models import Notification, PushSubscription  # noqa: F401
 from waymark.outbox.models import SubmissionReceipt  # noqa: F401

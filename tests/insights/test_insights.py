@@ -208,3 +208,63 @@ def test_export_of_an_empty_consultation_says_so(client, db_session, world):
 def test_bad_consultation_ids_are_a_clear_error(client, db_session, world, query):
     factories.sign_in(client, db_session, world.staff_by_role["manager"])
     assert client.get(f"/staff/insights?{query}").status_code in (400, 422)
+
+
+# ------------------------------------------------------------- theme reports
+def test_theme_report_has_counts_who_raised_it_quotes_and_updates(client, db_session, world):
+    from waymark.updates import service as updates
+
+    consultation, questions = make_open(db_session, world, title="Where you live")
+    for n in range(6):
+        _p, r = respond(db_session, world, consultation, questions, born=date(2005, 1, 1), text=f"Damp flat {n}")
+        approve(db_session, world, r, ["housing"])
+    officer = viewer(db_session, world)
+    updates.publish(
+        db_session,
+        actor=officer,
+        data=updates.UpdateInput(
+            title="Damp repairs",
+            said="Damp flats",
+            did="Repairs within 5 days",
+            status="doing",
+            happened_on="2026-11-20",
+            themes=["housing"],
+        ),
+    )
+    service.set_leads(db_session, actor=officer, leads={"housing": world.staff_by_role["panel_member"].id})
+    report = service.theme_report(db_session, actor=viewer(db_session, world, "panel_member"), theme="housing")
+    assert report.row.total == disclosure.shown(6) and report.row.lead == world.staff_by_role["panel_member"].full_name
+    ages = next(c for c in report.comparisons if c.dimension == "age_band")
+    assert ages.responders.parts["21_25"] == disclosure.shown(6) and ages.responders.total == disclosure.shown(6)
+    assert [u.title for u in report.updates] == ["Damp repairs"]
+    factories.sign_in(client, db_session, world.staff_by_role["panel_member"])
+    page = client.get("/staff/insights/themes/housing")
+    assert page.status_code == 200 and "Damp repairs" in page.text and "Damp flat " in page.text  # a quote
+    assert client.get("/staff/insights/themes/nonsense").status_code == 404
+
+
+def test_a_small_theme_shows_no_breakdown_of_who_raised_it(db_session, world):
+    consultation, questions = make_open(db_session, world)
+    for _ in range(3):
+        _p, r = respond(db_session, world, consultation, questions, text="Bills")
+        approve(db_session, world, r, ["money"])
+    report = service.theme_report(db_session, actor=viewer(db_session, world), theme="money")
+    assert report.row.total.kind == disclosure.FEWER
+    assert all(c.responders.withheld for c in report.comparisons)
+
+
+def test_only_officers_name_leads_and_only_their_own_staff(client, db_session, world):
+    with pytest.raises(Forbidden):
+        service.set_leads(db_session, actor=viewer(db_session, world, "manager"), leads={"housing": None})
+    with pytest.raises(NotFound):
+        service.set_leads(db_session, actor=viewer(db_session, world), leads={"housing": world.b_pa.id})
+    factories.sign_in(client, db_session, world.staff_by_role["participation_officer"])
+    page = client.get("/staff/insights/leads")
+    saved = client.post(
+        "/staff/insights/leads",
+        data={"csrf_token": factories.csrf_from(page.text), "lead_housing": str(world.staff_by_role["manager"].id)},
+    )
+    assert saved.status_code == 303
+    assert service.leads_for(db_session, actor=viewer(db_session, world)) == {
+        "housing": world.staff_by_role["manager"].id
+    }

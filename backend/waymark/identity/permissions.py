@@ -67,6 +67,7 @@ CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker chang
 UPDATES_PUBLISH = "updates.publish"  # You Said We Did: publish and revise (participation officers)
 UPDATES_STAFF_VIEW = "updates.staff_view"  # the staff list of updates with reactions
 UPDATES_READ = "updates.read"  # a young person's feed, reactions, and hearing back
+THEME_LEADS_EDIT = "theme_leads.edit"  # naming each theme's lead (participation officers)
 INSIGHTS_VIEW = "insights.view"  # aggregated themes and who answered, with disclosure control
 COUNCIL_ADMIN = "council.admin"  # council settings, staff accounts, caseload import and invite letters
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
@@ -92,7 +93,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "participation_officer": frozenset(
-        {CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW, UPDATES_PUBLISH, UPDATES_STAFF_VIEW}
+        {CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW, UPDATES_PUBLISH, UPDATES_STAFF_VIEW, THEME_LEADS_EDIT}
     ),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW, MODERATION}),
     "manager": frozenset(

@@ -74,3 +74,18 @@ class ThemeLead(SQLModel, table=True):
     tenant_id: int = Field(foreign_key="tenant.id")
     theme: str = Field(max_length=40)
     user_id: int = Field(foreign_key="user_account.id")
+
+
+class ThemeGroupTally(SQLModel, table=True):
+    """Responses counted under a theme, by who sent them (one group per way of
+    grouping), for the theme report's "who raised this"."""
+
+    __tablename__ = "insight_theme_group_tally"
+    __table_args__ = (UniqueConstraint("tenant_id", "theme", "dimension", "grp"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    theme: str = Field(max_length=40)
+    dimension: str = Field(max_length=20)  # age_band, care_status, send, recent_contact
+    grp: str = Field(max_length=20)
+    responses: int = 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from starlette.responses import Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
 
 from waymark.consultations.messages import FEELINGS
 from waymark.consultations.models import Question
 from waymark.db import SessionDep
-from waymark.identity.permissions import INSIGHTS_VIEW, requires, signed_in_actor
+from waymark.identity.permissions import INSIGHTS_VIEW, THEME_LEADS_EDIT, requires, signed_in_actor
 from waymark.identity.service import NotFound
 from waymark.insights import messages as m
 from waymark.insights import service
@@ -31,10 +31,10 @@ def _insights(request: Request, session: SessionDep, consultation: int | None, e
         raise HTTPException(404) from None
 
 
-def prompts(data: service.Insights, gettext: Callable[[str], str]) -> list[str]:
+def prompts(comparisons: list[service.Comparison], gettext: Callable[[str], str]) -> list[str]:
     """What to do about the groups we are not hearing from, in the reader's language."""
     found = []
-    for comparison in data.comparisons:
+    for comparison in comparisons:
         for group in comparison.missing:
             key = group if comparison.dimension == "age_band" else f"{comparison.dimension}:{group}"
             label = gettext(m.DIMENSION_LABELS[comparison.dimension]) + " – " + gettext(m.GROUP_LABELS[group])
@@ -71,7 +71,7 @@ def _page(request: Request, data: service.Insights, *, empty_export: bool = Fals
                 r.question.id: [(_answer_label(r.question, v, gettext), c) for v, c in r.result.parts.items()]
                 for r in data.questions
             },
-            "prompts": prompts(data, gettext),
+            "prompts": prompts(data.comparisons, gettext),
             "dimension_labels": m.DIMENSION_LABELS,
             "group_labels": m.GROUP_LABELS,
             "empty_export": empty_export,
@@ -117,3 +117,75 @@ def insights_export(request: Request, session: SessionDep, consultation: Consult
     header = [t.gettext("Scope"), t.gettext("Measure"), t.gettext("Group"), t.gettext("Count")]
     name = f"insights-{data.selected.id}.csv" if data.selected else "insights.csv"
     return csv_response(name, header, rows)
+
+
+# ------------------------------------------------------------ theme reports
+@router.get("/themes/{theme}", dependencies=[requires(INSIGHTS_VIEW)])
+def theme_report(request: Request, theme: Annotated[str, Path(max_length=40)], session: SessionDep) -> Response:
+    """One theme as a committee paper (prints cleanly)."""
+    try:
+        report = service.theme_report(session, actor=signed_in_actor(request), theme=theme)
+    except NotFound:
+        raise HTTPException(404) from None
+    locale = request_locale(request)
+    gettext = translations(locale).gettext
+    titles = theme_list.titles(locale)
+    from waymark.updates import messages as update_messages
+
+    return render(
+        request,
+        "insights/theme_report.html",
+        {
+            "report": report,
+            "title": titles.get(theme, theme),
+            "quarter_pairs": [(q, report.row.by_quarter.parts[q]) for q in report.quarters],
+            "prompts": prompts(report.comparisons, gettext),
+            "dimension_labels": m.DIMENSION_LABELS,
+            "group_labels": m.GROUP_LABELS,
+            "status_labels": update_messages.STATUS_LABELS,
+        },
+    )
+
+
+@router.get("/leads", dependencies=[requires(THEME_LEADS_EDIT)])
+def leads_page(request: Request, session: SessionDep) -> Response:
+    return _leads_page(request, session)
+
+
+def _leads_page(request: Request, session: SessionDep, status_code: int = 200) -> Response:
+    from sqlmodel import col, select
+
+    from waymark.identity.models import User
+
+    actor = signed_in_actor(request)
+    staff = session.exec(
+        select(User)
+        .where(User.tenant_id == actor.tenant_id, User.kind == "staff", col(User.is_active).is_(True))
+        .order_by(col(User.full_name))
+    ).all()
+    return render(
+        request,
+        "insights/leads.html",
+        {
+            "leads": service.leads_for(session, actor=actor),
+            "theme_titles": theme_list.titles(request_locale(request)),
+            "options": [("", "—")] + [(str(u.id), u.full_name) for u in staff],
+            "saved": request.query_params.get("saved"),
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/leads", dependencies=[requires(THEME_LEADS_EDIT)])
+async def leads_save(request: Request, session: SessionDep) -> Response:
+    form = await request.form(max_files=0, max_fields=50)
+    leads: dict[str, int | None] = {}
+    for key in theme_list.keys():
+        value = form.get(f"lead_{key}")
+        if isinstance(value, str):
+            leads[key] = int(value) if value.isdigit() and len(value) < 10 else None
+    try:
+        service.set_leads(session, actor=signed_in_actor(request), leads=leads)
+    except NotFound:
+        raise HTTPException(422) from None
+    return RedirectResponse("/staff/insights/leads?saved=1", status_code=303)

@@ -309,3 +309,97 @@ def _question_results(session: Session, consultation: Consultation, threshold: i
             result = disclosure.protect({v: counts[question.id or 0].get(v, 0) for v in values}, threshold)
         results.append(QuestionResult(question=question, result=result))
     return results
+
+
+# ------------------------------------------------------------- theme reports
+@dataclass(frozen=True)
+class ThemeReport:
+    row: ThemeRow
+    threshold: int
+    quarters: list[str]
+    consultations: list[Consultation]
+    comparisons: list[Comparison]  # who raised this theme, beside the council's young people
+    updates: list  # You Said We Did updates on this theme, newest first
+
+
+def theme_report(session: Session, *, actor: Actor, theme: str) -> ThemeReport:
+    """One theme for a committee paper: its counts by consultation and quarter, who
+    raised it, quotes and updates, all with the same disclosure control as insights."""
+    from waymark.insights.models import ThemeGroupTally
+    from waymark.updates.models import Update
+
+    if theme not in theme_list.keys():
+        raise NotFound()
+    data = insights(session, actor=actor)
+    row = next(r for r in data.themes if r.key == theme)
+    counts: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
+    for tally in session.exec(
+        select(ThemeGroupTally).where(ThemeGroupTally.tenant_id == actor.tenant_id, ThemeGroupTally.theme == theme)
+    ):
+        if tally.dimension in counts:
+            counts[tally.dimension][tally.grp] += tally.responses
+    cohort = _cohort(session, actor.tenant_id, clock.today())
+    shown_total = row.total.kind == disclosure.SHOWN
+    comparisons = [_compare(d, counts[d], cohort[d], data.threshold, shown_total) for d in DIMENSIONS]
+    updates = [
+        u
+        for u in session.exec(
+            select(Update).where(Update.tenant_id == actor.tenant_id).order_by(col(Update.happened_on).desc())
+        ).all()
+        if theme in u.themes
+    ]
+    return ThemeReport(
+        row=row,
+        threshold=data.threshold,
+        quarters=data.quarters,
+        consultations=data.consultations,
+        comparisons=comparisons,
+        updates=updates,
+    )
+
+
+LEAD_EDITORS = frozenset({"participation_officer"})
+
+
+def leads_for(session: Session, *, actor: Actor) -> dict[str, int]:
+    require_viewer(actor)
+    rows = session.exec(select(ThemeLead.theme, ThemeLead.user_id).where(ThemeLead.tenant_id == actor.tenant_id))
+    return dict(rows.all())
+
+
+def set_leads(session: Session, *, actor: Actor, leads: dict[str, int | None]) -> None:
+    """Name (or clear) each theme's lead: a member of the council's staff."""
+    from waymark.audit.service import audit_record
+
+    if not LEAD_EDITORS & actor.roles:
+        raise Forbidden()
+    staff = {
+        u.id
+        for u in session.exec(
+            select(User).where(User.tenant_id == actor.tenant_id, User.kind == "staff", col(User.is_active).is_(True))
+        )
+    }
+    if any(theme not in theme_list.keys() for theme in leads) or any(
+        user_id is not None and user_id not in staff for user_id in leads.values()
+    ):
+        raise NotFound()
+    held = {t.theme: t for t in session.exec(select(ThemeLead).where(ThemeLead.tenant_id == actor.tenant_id))}
+    changes = {}
+    for theme, user_id in leads.items():
+        row = held.get(theme)
+        before = row.user_id if row else None
+        if before == user_id:
+            continue
+        changes[theme] = [before, user_id]
+        if user_id is None and row is not None:
+            session.delete(row)
+        elif row is None:
+            session.add(ThemeLead(tenant_id=actor.tenant_id, theme=theme, user_id=user_id or 0))
+        else:
+            row.user_id = user_id or 0
+            session.add(row)
+    if changes:
+        audit_record(
+            session, actor=actor, action="theme_leads.update", object_type="theme_lead", detail={"changes": changes}
+        )
+    session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
 from waymark.consultations.models import APPROVED, Answer, Question, Response
-from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeTally
+from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeGroupTally, ThemeTally
 
 RECENT_CONTACT_MONTHS = 3
 
@@ -28,6 +28,16 @@ def quarter_of(moment: datetime | date) -> str:
 
 def _yes_no(value: bool | None) -> str:
     return UNKNOWN if value is None else ("yes" if value else "no")
+
+
+def groups_of(response: Response) -> dict[str, str]:
+    """The coarse groups a response is counted in, one per way of grouping."""
+    return {
+        "age_band": response.age_band or UNKNOWN,
+        "care_status": response.care_status or UNKNOWN,
+        "send": _yes_no(response.send),
+        "recent_contact": _yes_no(response.recent_contact),
+    }
 
 
 def _bump(session: Session, model: type[SQLModel], keys: dict[str, Any], column: str, amount: int) -> None:
@@ -55,14 +65,7 @@ def on_response(
     _bump(
         session,
         ResponseTally,
-        {
-            "tenant_id": response.tenant_id,
-            "consultation_id": response.consultation_id,
-            "age_band": response.age_band or UNKNOWN,
-            "care_status": response.care_status or UNKNOWN,
-            "send": _yes_no(response.send),
-            "recent_contact": _yes_no(response.recent_contact),
-        },
+        {"tenant_id": response.tenant_id, "consultation_id": response.consultation_id, **groups_of(response)},
         "responses",
         1,
     )
@@ -113,6 +116,14 @@ def recount_themes(session: Session, *, response_id: int) -> None:
             "responses",
             amount,
         )
+        for dimension, group in groups_of(response).items():
+            _bump(
+                session,
+                ThemeGroupTally,
+                {"tenant_id": response.tenant_id, "theme": theme, "dimension": dimension, "grp": group},
+                "responses",
+                amount,
+            )
     if themes != before:
         response.tallied_themes = sorted(themes)
         session.add(response)
