@@ -1,8 +1,8 @@
-"""You Said We Did end to end: Sam answers without his name and keeps the code on his
-phone; Kai turns on messages; Jo publishes an update on housing and on Sam's
+"""You Said We Did end to end: Leah answers without her name and keeps the code on her
+phone; Kai turns on messages; Jo publishes an update on housing and on Leah's
 consultation; Kai gets a real encrypted push (sent by the job worker to a fake push
 service, decrypted there, then delivered to his service worker) and an inbox item, and
-opens the update; Sam sees the news on his next visit. axe checks these pages."""
+opens the update; Leah sees the news on her next visit. axe checks these pages."""
 
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ def stub_push_subscribe(context: BrowserContext, subscription: dict[str, Any]) -
     )
 
 
-def test_update_reaches_kai_by_push_and_sam_through_his_code(
+def test_update_reaches_kai_by_push_and_leah_through_her_code(
     page: Page, base_url: str, make_context: Callable[..., BrowserContext], push_service: Any
 ) -> None:
     problems: list[str] = []
-    sam = make_context().new_page()
-    sign_in_young_person(sam, "sam")
-    code = answer_anonymously(sam)
+    leah = make_context().new_page()
+    sign_in_young_person(leah, "leah")
+    code = answer_anonymously(leah)
 
     kai_context = make_context()
     kai_context.grant_permissions(["notifications"], origin=base_url)
@@ -134,18 +134,18 @@ def test_update_reaches_kai_by_push_and_sam_through_his_code(
     expect(kai.get_by_role("status")).to_contain_text("Thanks")
     problems += accessibility_problems(kai, "update", "en")
 
-    # Sam, next time he opens the app, sees the news about what he said.
-    sam.goto("/")
-    news = sam.locator("[data-hear-back]")
+    # Leah, next time she opens the app, sees the news about what she said.
+    leah.goto("/")
+    news = leah.locator("[data-hear-back]")
     expect(news).to_contain_text("Help with damp homes")
     news.get_by_role("link", name="Help with damp homes").click()
-    expect(sam.locator("h1")).to_have_text("Help with damp homes")
-    sam.goto(f"/updates/hear-back?code={code}")
-    expect(sam.get_by_role("link", name="Help with damp homes")).to_be_visible()
-    sam.goto("/updates")
-    problems += accessibility_problems(sam, "news feed", "en")
-    switch_to_welsh(sam)
-    problems += accessibility_problems(sam, "news feed (cy)", "cy")
+    expect(leah.locator("h1")).to_have_text("Help with damp homes")
+    leah.goto(f"/updates/hear-back?code={code}")
+    expect(leah.get_by_role("link", name="Help with damp homes")).to_be_visible()
+    leah.goto("/updates")
+    problems += accessibility_problems(leah, "news feed", "en")
+    switch_to_welsh(leah)
+    problems += accessibility_problems(leah, "news feed (cy)", "cy")
     page.goto("/staff/updates")
     switch_to_welsh(page)
     problems += accessibility_problems(page, "updates list (cy)", "cy")

@@ -301,6 +301,7 @@ NOT_PERSONAL: dict[str, str] = {
     "insight_response_tally": "counts of responses by coarse group; no one is named or linked",
     "insight_theme_tally": "counts of responses by theme and quarter; no one is named or linked",
     "insight_answer_tally": "counts of answers by feeling or option; no one is named or linked",
+    "insight_theme_group_tally": "counts of responses by theme and coarse group; no one is named or linked",
     "theme_lead": "which member of staff leads a theme",
     "council_update": "what the council says it did; the same for every young person",
     "council_update_revision": "earlier versions of the council's updates",
