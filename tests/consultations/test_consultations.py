@@ -277,6 +277,9 @@ def test_the_form_sent_twice_stores_one_response(client, db_session, world):
     assert first.status_code == second.status_code == 303
     assert first.headers["location"] == second.headers["location"]
     assert len(db_session.exec(select(Response)).all()) == 1
+    # The receipt of an anonymous answer names no one; the form key opens its thanks page.
+    receipt = db_session.get(SubmissionReceipt, data["idempotency_key"])
+    assert receipt.action == f"consultation:{consultation.id}:anonymous"
     thanks = client.get(first.headers["location"])
     assert (
         thanks.status_code == 200

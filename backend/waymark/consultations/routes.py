@@ -93,6 +93,12 @@ def consultation(request: Request, consultation_id: RecordId, session: SessionDe
     return _answer_page(request, session, consultation_id)
 
 
+def receipt_action(consultation_id: int, young_person_id: int | None) -> str:
+    """What a form receipt records. An anonymous answer's receipt names no one: the
+    random form key, which only the sender's phone holds, is what opens its thanks page."""
+    return f"consultation:{consultation_id}:" + ("anonymous" if young_person_id is None else str(young_person_id))
+
+
 def submit_answers(
     request: Request, session: Any, consultation_id: int, fields: dict[str, list[str]]
 ) -> tuple[str, bool]:
@@ -101,6 +107,7 @@ def submit_answers(
     key = (fields.get("idempotency_key") or [""])[0]
     actor = signed_in_actor(request)
     secret = request.app.state.secret_bytes
+    anonymous = (fields.get("anonymous") or [""])[0] == "yes"
 
     def run() -> object:
         return service.response_submit(
@@ -108,7 +115,7 @@ def submit_answers(
             actor=actor,
             consultation_id=consultation_id,
             raw=fields,
-            anonymous=(fields.get("anonymous") or [""])[0] == "yes",
+            anonymous=anonymous,
             mode=(fields.get("mode") or ["standard"])[0],
             quotes_allowed=(fields.get("quotes") or [""])[0] == "yes",
             key=key,
@@ -118,7 +125,7 @@ def submit_answers(
     return outbox.submit_once(
         session,
         key=key,
-        action=f"consultation:{consultation_id}:{actor.user_id}",
+        action=receipt_action(consultation_id, None if anonymous else actor.user_id),
         fields=fields,
         result_url=f"/consultations/{consultation_id}/thanks?key={key}",
         run=run,
@@ -161,7 +168,10 @@ def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key
 
     actor = signed_in_actor(request)
     receipt = session.get(SubmissionReceipt, key) if outbox.KEY_PATTERN.fullmatch(key) else None
-    if receipt is None or receipt.action != f"consultation:{consultation_id}:{actor.user_id}":
+    if receipt is None or receipt.action not in (
+        receipt_action(consultation_id, actor.user_id),
+        receipt_action(consultation_id, None),
+    ):
         raise HTTPException(404)
     anonymous = service.anonymous_response_for_key(session, secret=request.app.state.secret_bytes, key=key)
     token = service.resume_token(request.app.state.secret_bytes, key) if anonymous is not None else None
