@@ -243,18 +243,14 @@ def import_caseload(file: str, council_slug: str, admin_email: str, dry_run: boo
             f"{summary.get('rows_with_problems', 0):,} with problems."
         )
 
-        def problem_text(p: dict) -> str:
-            text = t.gettext(p["problem"])
-            return text % p["params"] if p.get("params") else text
-
         for p in run.problems[:20]:
             where = f"row {p['row']}" + (f", {p['column']}" if p["column"] else "") if p["row"] else "file"
-            click.echo(f"  {where}: {problem_text(p)}" + (f" ({p['value']})" if p["value"] else ""))
+            click.echo(f"  {where}: {importer.problem_text(p, t.gettext)}" + (f" ({p['value']})" if p["value"] else ""))
         if len(run.problems) > 20:
             click.echo(f"  ... and {len(run.problems) - 20:,} more" + ("" if report else " (use --report FILE)"))
         if report:
-            rows = [(p["row"] or "", p["column"], p["value"], problem_text(p)) for p in run.problems]
-            Path(report).write_text(csv_text(["Row", "Column", "What we found", "Problem"], rows), encoding="utf-8")
+            header, rows = importer.report(run.problems, t.gettext)
+            Path(report).write_text(csv_text(header, rows), encoding="utf-8")
             click.echo(f"Problems written to {report}.")
         if run.problems:
             raise click.ClickException("Nothing imported: fix the problems and run again.")

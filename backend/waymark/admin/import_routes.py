@@ -30,9 +30,7 @@ ROWS_SHOWN = 200  # young people on the invites page (letters are printed in bat
 
 
 def _problem_text(request: Request, problem: dict[str, Any]) -> str:
-    t = translations(request_locale(request))
-    text = t.gettext(problem["problem"])
-    return text % problem["params"] if problem.get("params") else text
+    return importer.problem_text(problem, translations(request_locale(request)).gettext)
 
 
 def _run_or_404(session: Any, actor: Actor, run_id: int) -> ImportRun:
@@ -103,10 +101,8 @@ def import_run(request: Request, run_id: RecordId, session: SessionDep) -> Respo
 @router.get("/import/{run_id}/report.csv", dependencies=[requires(COUNCIL_ADMIN)])
 def import_report(request: Request, run_id: RecordId, session: SessionDep) -> Response:
     """Every problem, one a line, to fix in the spreadsheet (cells made safe to open)."""
-    t = translations(request_locale(request))
     run = _run_or_404(session, signed_in_actor(request), run_id)
-    header = [t.gettext("Row"), t.gettext("Column"), t.gettext("What we found"), t.gettext("Problem")]
-    rows = [(p["row"] or "", p["column"], p["value"], _problem_text(request, p)) for p in run.problems]
+    header, rows = importer.report(run.problems, translations(request_locale(request)).gettext)
     return csv_response(f"caseload-check-{run.id}.csv", header, rows)
 
 

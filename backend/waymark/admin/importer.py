@@ -31,11 +31,11 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.admin import messages as m
 from waymark.admin.models import CHECKED, DONE, FAILED, RUNNING, ImportRun
+from waymark.admin.service import require_admin
 from waymark.audit.service import audit_record
 from waymark.contacts import service as contacts
 from waymark.identity.actor import Actor
 from waymark.identity.models import CARE_STATUSES, YOUNG_PERSON, Assignment, User, UserRole
-from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 
 log = logging.getLogger("waymark.import")
@@ -200,6 +200,18 @@ class Plan:
         return counts
 
 
+def problem_text(problem: dict[str, Any], gettext: Callable[[str], str]) -> str:
+    """A stored problem in the reader's language, with its numbers filled in."""
+    text = gettext(problem["problem"])
+    return text % problem["params"] if problem.get("params") else text
+
+
+def report(problems: list[dict[str, Any]], gettext: Callable[[str], str]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The downloadable report: a header and one row per problem."""
+    header = [gettext("Row"), gettext("Column"), gettext("What we found"), gettext("Problem")]
+    return header, [(p["row"] or "", p["column"], p["value"], problem_text(p, gettext)) for p in problems]
+
+
 def _problem(line: int, column: str, message: str, value: str = "", **params: Any) -> dict[str, Any]:
     return {"row": line, "column": column, "problem": message, "params": params, "value": value[:100]}
 
@@ -336,15 +348,12 @@ def _action(row: Row, user: User | None, current: dict[int, set[int]]) -> Action
 
 
 # ------------------------------------------------------------------ dry run
-def _require_admin(actor: Actor) -> None:
-    if "admin" not in actor.roles:
-        raise Forbidden()
 
 
 def check_file(session: Session, *, actor: Actor, filename: str, data: bytes) -> ImportRun:
     """The dry run: read and check the file and keep the report. A file that cannot be
     read at all is kept as a failed run with its reason, so the admin sees why."""
-    _require_admin(actor)
+    require_admin(actor)
     run = ImportRun(tenant_id=actor.tenant_id, created_by_id=actor.user_id, filename=filename[:200] or "caseload.csv")
     try:
         text = decode(data)
@@ -380,7 +389,7 @@ def check_file(session: Session, *, actor: Actor, filename: str, data: bytes) ->
 
 
 def run_for(session: Session, *, actor: Actor, run_id: int) -> ImportRun:
-    _require_admin(actor)
+    require_admin(actor)
     run = session.get(ImportRun, run_id)
     if run is None or run.tenant_id != actor.tenant_id:
         raise NotFound()
@@ -388,7 +397,7 @@ def run_for(session: Session, *, actor: Actor, run_id: int) -> ImportRun:
 
 
 def recent_runs(session: Session, *, actor: Actor, limit: int = 10) -> list[ImportRun]:
-    _require_admin(actor)
+    require_admin(actor)
     return list(
         session.exec(
             select(ImportRun)

@@ -15,18 +15,13 @@ from markupsafe import Markup, escape
 from sqlmodel import Session, col, select
 
 from waymark import clock
+from waymark.admin.service import require_admin
 from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Invite, User
-from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound, current_workers, format_code, invite_issue
 
 BATCH = 100  # letters printed at once
-
-
-def _require_admin(actor: Actor) -> None:
-    if "admin" not in actor.roles:
-        raise Forbidden()
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class InviteRow:
 
 def invite_rows(session: Session, *, actor: Actor, only_without_account: bool = True) -> list[InviteRow]:
     """The council's young people (not deleted) with their latest invite, by name."""
-    _require_admin(actor)
+    require_admin(actor)
     query = select(User).where(
         User.tenant_id == actor.tenant_id, User.kind == YOUNG_PERSON, col(User.deleted_at).is_(None)
     )
@@ -87,7 +82,7 @@ def letters(
 ) -> list[Letter]:
     """New invites, and their letters, for these young people in the admin's council
     who have no account yet (others are skipped). At most ``BATCH`` at once."""
-    _require_admin(actor)
+    require_admin(actor)
     wanted = list(dict.fromkeys(young_person_ids))[:BATCH]
     people = session.exec(
         select(User).where(
@@ -123,7 +118,7 @@ def letters(
 
 def cancel(session: Session, *, actor: Actor, invite_id: int) -> Invite:
     """Stop an invite working (a lost letter, or the wrong person)."""
-    _require_admin(actor)
+    require_admin(actor)
     invite = session.get(Invite, invite_id)
     if invite is None or invite.tenant_id != actor.tenant_id:
         raise NotFound()

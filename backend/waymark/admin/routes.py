@@ -157,11 +157,11 @@ async def staff_update(request: Request, user_id: RecordId, session: SessionDep)
     actor = signed_in_actor(request)
     values, roles = await _form_lists(request)
     try:
-        row = service.staff_get(session, actor=actor, user_id=user_id)
         service.staff_save(session, actor=actor, values=values, roles=roles, user_id=user_id)
     except NotFound:
         raise HTTPException(404) from None
     except service.Invalid as exc:
+        row = service.staff_get(session, actor=actor, user_id=user_id)
         return _staff_form(
             request, ParsedForm(values=values, errors=errors_for(request, exc)), roles, row, status_code=422
         )

@@ -31,7 +31,8 @@ class Invalid(Exception):
         self.params = params or {}
 
 
-def _require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
+    """Council admin work is for the admin role only (routes check the permission too)."""
     if "admin" not in actor.roles:
         raise Forbidden()
 
@@ -88,7 +89,7 @@ def settings_values(tenant: Tenant) -> dict[str, str]:
 
 def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -> Tenant:
     """Check and save the council's settings (all or nothing). Raises ``Invalid``."""
-    _require_admin(actor)
+    require_admin(actor)
     tenant = session.get(Tenant, actor.tenant_id)
     assert tenant is not None
     errors: dict[str, str] = {}
@@ -186,7 +187,7 @@ def council_staff(session: Session, *, tenant_id: int) -> list[User]:
 
 def staff_rows(session: Session, *, actor: Actor) -> list[StaffRow]:
     """Every member of staff in the admin's council with roles and caseload size."""
-    _require_admin(actor)
+    require_admin(actor)
     people = council_staff(session, tenant_id=actor.tenant_id)
     ids = [u.id for u in people]
     roles: dict[int, list[str]] = {}
@@ -227,7 +228,7 @@ def staff_save(
 ) -> User:
     """Add a member of staff (``user_id`` None) or change one. They sign in through the
     council's OIDC provider with this email. Raises ``Invalid`` or ``NotFound``."""
-    _require_admin(actor)
+    require_admin(actor)
     user = None
     if user_id is not None:
         user = staff_get(session, actor=actor, user_id=user_id).user

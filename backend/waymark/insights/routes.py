@@ -149,20 +149,10 @@ def theme_report(request: Request, theme: Annotated[str, Path(max_length=40)], s
 
 @router.get("/leads", dependencies=[requires(THEME_LEADS_EDIT)])
 def leads_page(request: Request, session: SessionDep) -> Response:
-    return _leads_page(request, session)
-
-
-def _leads_page(request: Request, session: SessionDep, status_code: int = 200) -> Response:
-    from sqlmodel import col, select
-
-    from waymark.identity.models import User
+    from waymark.admin.service import council_staff
 
     actor = signed_in_actor(request)
-    staff = session.exec(
-        select(User)
-        .where(User.tenant_id == actor.tenant_id, User.kind == "staff", col(User.is_active).is_(True))
-        .order_by(col(User.full_name))
-    ).all()
+    staff = [u for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active]
     return render(
         request,
         "insights/leads.html",
@@ -172,7 +162,6 @@ def _leads_page(request: Request, session: SessionDep, status_code: int = 200) -
             "options": [("", "—")] + [(str(u.id), u.full_name) for u in staff],
             "saved": request.query_params.get("saved"),
         },
-        status_code=status_code,
     )
 
 

@@ -45,6 +45,17 @@ GROUPS: dict[str, tuple[str, ...]] = {
 QUOTES_PER_THEME = 3
 
 
+def lead_names(session: Session, *, tenant_id: int) -> dict[str, str]:
+    """Each theme's lead, by name (themes without one are left out)."""
+    return dict(
+        session.exec(
+            select(ThemeLead.theme, User.full_name)
+            .join(User, col(User.id) == col(ThemeLead.user_id))
+            .where(ThemeLead.tenant_id == tenant_id)
+        ).all()
+    )
+
+
 def require_viewer(actor: Actor) -> None:
     if not VIEWER_ROLES & actor.roles:
         raise Forbidden()
@@ -245,13 +256,7 @@ def insights(session: Session, *, actor: Actor, consultation_id: int | None = No
         by_theme_quarter[tally.theme][tally.quarter] += tally.responses
         by_theme_consultation[tally.theme][tally.consultation_id] += tally.responses
     quarters = sorted({q for counts in by_theme_quarter.values() for q, n in counts.items() if n})
-    leads = dict(
-        session.exec(
-            select(ThemeLead.theme, User.full_name)
-            .join(User, col(User.id) == col(ThemeLead.user_id))
-            .where(ThemeLead.tenant_id == actor.tenant_id)
-        ).all()
-    )
+    leads = lead_names(session, tenant_id=actor.tenant_id)
     quotes = _quotes(session, actor.tenant_id, selected.id if selected else None)
     rows = []
     for key in theme_list.keys():
@@ -280,10 +285,7 @@ def insights(session: Session, *, actor: Actor, consultation_id: int | None = No
     # Comparisons share the total of responses in view: shown only if it is shown exactly.
     total_shown = result.scope_total.kind == disclosure.SHOWN
     cohort = _cohort(session, actor.tenant_id, clock.today())
-    result.comparisons = [
-        _compare(d, responders[d], cohort[d], threshold, total_shown and result.scope_total.value is not None)
-        for d in DIMENSIONS
-    ]
+    result.comparisons = [_compare(d, responders[d], cohort[d], threshold, total_shown) for d in DIMENSIONS]
     if selected is not None:
         result.questions = _question_results(session, selected, threshold)
     return result
@@ -373,12 +375,9 @@ def set_leads(session: Session, *, actor: Actor, leads: dict[str, int | None]) -
 
     if not LEAD_EDITORS & actor.roles:
         raise Forbidden()
-    staff = {
-        u.id
-        for u in session.exec(
-            select(User).where(User.tenant_id == actor.tenant_id, User.kind == "staff", col(User.is_active).is_(True))
-        )
-    }
+    from waymark.admin.service import council_staff
+
+    staff = {u.id for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active}
     if any(theme not in theme_list.keys() for theme in leads) or any(
         user_id is not None and user_id not in staff for user_id in leads.values()
     ):

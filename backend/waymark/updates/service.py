@@ -22,10 +22,9 @@ from waymark.audit.service import audit_record
 from waymark.consultations.models import DRAFT, Consultation, Response
 from waymark.consultations.service import token_hash
 from waymark.identity.actor import Actor
-from waymark.identity.models import User
 from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
-from waymark.insights.models import ThemeLead
+from waymark.insights.service import lead_names
 from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
@@ -210,16 +209,6 @@ class UpdateView:
     reactions: dict[str, int] = field(default_factory=dict)
 
 
-def _leads(session: Session, tenant_id: int) -> dict[str, str]:
-    return dict(
-        session.exec(
-            select(ThemeLead.theme, User.full_name)
-            .join(User, col(User.id) == col(ThemeLead.user_id))
-            .where(ThemeLead.tenant_id == tenant_id)
-        ).all()
-    )
-
-
 def _changes(session: Session, update_ids: Sequence[int]) -> dict[int, list[Change]]:
     found: dict[int, list[Change]] = {}
     rows = session.exec(
@@ -241,7 +230,7 @@ def _changes(session: Session, update_ids: Sequence[int]) -> dict[int, list[Chan
 
 def _views(session: Session, actor: Actor, updates: Sequence[Update]) -> list[UpdateView]:
     ids = [u.id or 0 for u in updates]
-    leads = _leads(session, actor.tenant_id)
+    leads = lead_names(session, tenant_id=actor.tenant_id)
     changes = _changes(session, ids)
     mine: dict[int, str] = {}
     counts: dict[int, dict[str, int]] = {}
