@@ -43,6 +43,7 @@ SAMPLE_PARAMS = {
     "{run_id}": "999999",
     "{invite_id}": "999999",
     "{update_id}": "999999",
+    "{comment_id}": "999999",
     "{theme}": "housing",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }

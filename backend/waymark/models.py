@@ -34,4 +34,4 @@ from waymark.pathway.models import (  # noqa: F401
     StepFeedback,
 )
 from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401
-from waymark.updates.models import Update, UpdateReaction, UpdateRevision  # noqa: F401
+from waymark.updates.models import Update, UpdateComment, UpdateReaction, UpdateRevision  # noqa: F401

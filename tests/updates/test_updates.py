@@ -186,3 +186,191 @@ def test_hear_back_api_needs_no_account_and_says_nothing_for_a_wrong_code(client
     }
     assert client.get("/api/hear-back?code=AAAA-BBBB-CCCC").json() == {"updates": []}
     assert client.get("/api/hear-back?code=" + "x" * 100).status_code in (400, 422)
+
+
+# ------------------------------------------------------------------ say more
+def test_saying_more_waits_for_a_moderator_and_only_checked_words_reach_staff(db_session, world):
+    from waymark.consultations.models import PENDING
+    from waymark.moderation import service as moderation
+    from waymark.updates.models import UpdateComment
+
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    young = actor(db_session, world.yp)
+    service.react(db_session, actor=young, update_id=update.id, reaction="not_enough")
+    quoted = service.comment(
+        db_session, actor=young, update_id=update.id, text="Evenings are good but I work til 8", quotes_allowed=True
+    )
+    private = service.comment(
+        db_session, actor=young, update_id=update.id, text="My PA Sarah still never calls back", quotes_allowed=False
+    )
+    assert quoted.moderation == PENDING and quoted.reaction == "not_enough"
+    assert "contact_with_worker" in private.suggested_themes
+    # Sending the same words again (a double tap) stores nothing more.
+    again = service.comment(
+        db_session, actor=young, update_id=update.id, text=" Evenings are good but I work til 8 ", quotes_allowed=True
+    )
+    assert again.id == quoted.id and len(db_session.exec(select(UpdateComment)).all()) == 2
+
+    officer_view = service.view(db_session, actor=officer(db_session, world), update_id=update.id)
+    assert officer_view.approved_comments == 0 and officer_view.quotes == []  # nothing before moderation
+
+    moderator = actor(db_session, world.staff_by_role["moderator"])
+    items, total = moderation.queue(db_session, actor=moderator)
+    assert total == 2 and {(i.kind, i.id) for i in items} == {("comment", quoted.id), ("comment", private.id)}
+    assert items[0].action == f"/staff/moderation/comments/{items[0].id}"
+    for comment, text in ((quoted, "Evenings are good but I work til 8"), (private, "My PA [name] never calls back")):
+        moderation.decide_comment(
+            db_session,
+            actor=moderator,
+            comment_id=comment.id,
+            approve=True,
+            published_text=text,
+            themes=["contact_with_worker"],
+            reason="",
+        )
+    with pytest.raises(moderation.ModerationError):  # decided once only
+        moderation.decide_comment(
+            db_session, actor=moderator, comment_id=quoted.id, approve=False, published_text="", themes=[], reason="x"
+        )
+    officer_view = service.view(db_session, actor=officer(db_session, world), update_id=update.id)
+    assert officer_view.approved_comments == 2
+    assert officer_view.quotes == ["Evenings are good but I work til 8", "My PA [name] never calls back"]
+    manager_view = service.view(
+        db_session, actor=actor(db_session, world.staff_by_role["manager"]), update_id=update.id
+    )
+    assert manager_view.quotes == ["Evenings are good but I work til 8"]  # only what they let us quote
+    assert "Sarah" not in " ".join(officer_view.quotes + manager_view.quotes)
+    mine = service.view(db_session, actor=young, update_id=update.id).my_comments
+    assert [c.moderation for c in mine] == ["approved", "approved"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", m.COMMENT_REQUIRED), ("x" * 1001, m.COMMENT_TOO_LONG)],
+)
+def test_bad_comments_are_refused_and_nothing_is_stored(db_session, world, text, message):
+    from waymark.updates.models import UpdateComment
+
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    with pytest.raises(service.UpdateInvalid) as caught:
+        service.comment(
+            db_session, actor=actor(db_session, world.yp), update_id=update.id, text=text, quotes_allowed=False
+        )
+    assert caught.value.errors == {"comment": message}
+    assert db_session.exec(select(UpdateComment)).all() == []
+
+
+def test_comments_are_limited_per_update_and_refused_to_staff_and_other_councils(db_session, world):
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    young = actor(db_session, world.yp)
+    for n in range(service.COMMENTS_PER_UPDATE):
+        service.comment(db_session, actor=young, update_id=update.id, text=f"Point {n}", quotes_allowed=False)
+    with pytest.raises(service.UpdateInvalid) as caught:
+        service.comment(db_session, actor=young, update_id=update.id, text="One more", quotes_allowed=False)
+    assert caught.value.errors == {"comment": m.COMMENT_LIMIT}
+    with pytest.raises(service.Forbidden):
+        service.comment(
+            db_session, actor=officer(db_session, world), update_id=update.id, text="x", quotes_allowed=False
+        )
+    with pytest.raises(service.NotFound):
+        service.comment(
+            db_session, actor=actor(db_session, world.b_yp), update_id=update.id, text="x", quotes_allowed=False
+        )
+    from waymark.moderation import service as moderation
+
+    b_moderator = factories.make_staff(db_session, world.b, "moderator")
+    _items, total = moderation.queue(db_session, actor=actor(db_session, b_moderator))
+    assert total == 0
+    first = service.view(db_session, actor=young, update_id=update.id).my_comments[-1]
+    with pytest.raises(moderation.NotFound):
+        moderation.decide_comment(
+            db_session,
+            actor=actor(db_session, b_moderator),
+            comment_id=first.id,
+            approve=False,
+            published_text="",
+            themes=[],
+            reason="no",
+        )
+
+
+def test_a_risky_comment_goes_to_the_safeguarding_lead_not_the_queue(db_session, world):
+    from waymark.consultations.models import SAFEGUARDING
+    from waymark.moderation import service as moderation
+    from waymark.safeguarding.models import SafeguardingAlert
+
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    row = service.comment(
+        db_session,
+        actor=actor(db_session, world.yp),
+        update_id=update.id,
+        text="nobody listens and i want to kill myself",
+        quotes_allowed=True,
+    )
+    assert row.moderation == SAFEGUARDING and row.suggested_themes == []
+    alert = db_session.exec(select(SafeguardingAlert)).one()
+    assert alert.source == "update_comment" and alert.young_person_id == world.yp.id
+    _items, total = moderation.queue(db_session, actor=actor(db_session, world.staff_by_role["moderator"]))
+    assert total == 0
+    with pytest.raises(moderation.NotFound):
+        moderation.decide_comment(
+            db_session,
+            actor=actor(db_session, world.staff_by_role["moderator"]),
+            comment_id=row.id,
+            approve=True,
+            published_text="x",
+            themes=["housing"],
+            reason="",
+        )
+
+
+def test_say_more_page_keeps_the_words_on_error_and_a_rejection_is_explained(client, db_session, world):
+    from waymark.updates.models import UpdateComment
+
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    factories.sign_in(client, db_session, world.yp)
+    page = client.get(f"/updates/{update.id}")
+    assert f'action="/updates/{update.id}/comment"' in page.text
+    token = factories.csrf_from(page.text)
+    refused = client.post(f"/updates/{update.id}/comment", data={"csrf_token": token, "comment": "x" * 1001})
+    assert refused.status_code == 422 and m.COMMENT_TOO_LONG in refused.text and "x" * 1001 in refused.text
+    assert db_session.exec(select(UpdateComment)).all() == []
+    sent = client.post(
+        f"/updates/{update.id}/comment",
+        data={"csrf_token": token, "comment": "Tuesdays are my college day", "quotes_allowed": "yes"},
+    )
+    assert sent.status_code == 303
+    after = client.get(sent.headers["location"])
+    assert "Tuesdays are my college day" in after.text and "Waiting to be checked" in after.text
+    assert db_session.exec(select(UpdateComment)).one().quotes_allowed is True
+
+    client.cookies.clear()
+    factories.sign_in(client, db_session, world.staff_by_role["moderator"])
+    queue = client.get("/staff/moderation")
+    comment = db_session.exec(select(UpdateComment)).one()
+    assert f'action="/staff/moderation/comments/{comment.id}"' in queue.text
+    assert "Said more about this You Said We Did update" in queue.text
+    token = factories.csrf_from(queue.text)
+    no_reason = client.post(
+        f"/staff/moderation/comments/{comment.id}", data={"csrf_token": token, "decision": "reject"}
+    )
+    assert no_reason.status_code == 422 and f'id="c{comment.id}-reason-error"' in no_reason.text
+    rejected = client.post(
+        f"/staff/moderation/comments/{comment.id}",
+        data={"csrf_token": token, "decision": "reject", "reason": "It says which day you are busy"},
+    )
+    assert rejected.status_code == 303
+    from waymark.audit.models import AuditEvent
+
+    logged = db_session.exec(select(AuditEvent).where(AuditEvent.action == "moderation.reject")).one()
+    assert (logged.object_type, logged.object_id) == ("update_comment", str(comment.id))
+
+    client.cookies.clear()
+    factories.sign_in(client, db_session, world.yp)
+    mine = client.get(f"/updates/{update.id}").text
+    assert "Not used" in mine and "It says which day you are busy" in mine
+    inbox = db_session.exec(
+        select(Notification).where(Notification.user_id == world.yp.id, Notification.kind == "comment_not_used")
+    ).one()
+    assert inbox.params == {"reason": "It says which day you are busy"}
+    assert "Tuesdays are my college day" in client.get("/me/data").text

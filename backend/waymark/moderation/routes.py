@@ -13,6 +13,7 @@ from waymark.identity import service as identity_service
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, PUBLIC, requires, signed_in_actor
 from waymark.moderation import messages as m
 from waymark.moderation import personal, service, themes
+from waymark.updates.messages import REACTION_LABELS
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale
 from waymark.web.params import RecordId
@@ -25,7 +26,7 @@ def _queue_page(
     request: Request,
     session: Any,
     *,
-    failed: int | None = None,
+    failed: str | None = None,
     form: ParsedForm[Any] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -39,6 +40,7 @@ def _queue_page(
             "pieces": personal.pieces,
             "redact": personal.redact,
             "kind_labels": m.KIND_LABELS,
+            "reaction_labels": REACTION_LABELS,
             "theme_titles": themes.titles(request_locale(request)),
             "failed": failed,
             "form": form,
@@ -53,9 +55,8 @@ def queue(request: Request, session: SessionDep) -> Response:
     return _queue_page(request, session)
 
 
-@router.post("/staff/moderation/{answer_id}", dependencies=[requires(MODERATION)])
-async def decide(request: Request, answer_id: RecordId, session: SessionDep) -> Response:
-    form_data = await request.form()
+async def _decide(request: Request, session: Any, kind: str, item_id: int) -> Response:
+    form_data = await request.form(max_files=0, max_fields=50)
     decision = form_data.get("decision")
     if decision not in ("approve", "reject"):
         raise HTTPException(400)
@@ -63,25 +64,38 @@ async def decide(request: Request, answer_id: RecordId, session: SessionDep) -> 
         "published_text": str(form_data.get("published_text", "")),
         "reason": str(form_data.get("reason", "")),
     }
-    chosen = [str(v) for v in form_data.getlist("themes")]
+    chosen = [str(v) for v in form_data.getlist("themes")][:20]
+    decide = service.decide if kind == service.ANSWER else service.decide_comment
+    id_name = "answer_id" if kind == service.ANSWER else "comment_id"
     try:
-        service.decide(
+        decide(
             session,
             actor=signed_in_actor(request),
-            answer_id=answer_id,
             approve=decision == "approve",
             published_text=fields["published_text"],
             themes=chosen,
             reason=fields["reason"],
+            **{id_name: item_id},
         )
     except service.NotFound:
         raise HTTPException(404) from None
     except service.ModerationError as exc:
+        key = f"{kind[0]}{item_id}"
         form: ParsedForm[Any] = ParsedForm(
-            values={**fields, "themes": ",".join(chosen)}, errors={f"a{answer_id}-{exc.field}": exc.message}
+            values={**fields, "themes": ",".join(chosen)}, errors={f"{key}-{exc.field}": exc.message}
         )
-        return _queue_page(request, session, failed=answer_id, form=form, status_code=422)
+        return _queue_page(request, session, failed=key, form=form, status_code=422)
     return RedirectResponse(f"/staff/moderation?done={decision}", status_code=303)
+
+
+@router.post("/staff/moderation/{answer_id}", dependencies=[requires(MODERATION)])
+async def decide(request: Request, answer_id: RecordId, session: SessionDep) -> Response:
+    return await _decide(request, session, service.ANSWER, answer_id)
+
+
+@router.post("/staff/moderation/comments/{comment_id}", dependencies=[requires(MODERATION)])
+async def decide_comment(request: Request, comment_id: RecordId, session: SessionDep) -> Response:
+    return await _decide(request, session, service.COMMENT, comment_id)
 
 
 @router.get("/staff/moderation/log", dependencies=[requires(MODERATION_LOG_VIEW)])

@@ -1,4 +1,4 @@
-"""The moderation queue: every free-text answer waits here until a moderator of the
+"""The moderation queue: every free-text answer (and every comment on an update) waits here until a moderator of the
 council approves it (with personal details redacted and themes confirmed) or rejects
 it with a reason, which a named young person is told in plain words. Each decision is
 in the audit log, which managers read as the moderation log."""
@@ -7,18 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.models import AuditEvent
 from waymark.audit.service import audit_record
-from waymark.consultations.models import APPROVED, PENDING, REJECTED, TEXT_MAX, Answer, Consultation, Question, Response
+from waymark.consultations.models import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    SAFEGUARDING,
+    TEXT_MAX,
+    Answer,
+    Consultation,
+    Question,
+    Response,
+)
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 from waymark.moderation import messages as m
 from waymark.moderation import themes as theme_list
+from waymark.updates.models import Update, UpdateComment
 
 REASON_MAX = 300
 
@@ -29,12 +41,32 @@ class ModerationError(Exception):
         self.field, self.message = field, message
 
 
+ANSWER, COMMENT = "answer", "comment"
+
+
 @dataclass(frozen=True)
 class QueueItem:
-    answer: Answer
-    question: Question
-    consultation: Consultation
-    response: Response
+    """A piece of young people's free text waiting for a moderator: a consultation
+    answer, or a comment on a You Said We Did update."""
+
+    kind: str  # ANSWER or COMMENT
+    id: int
+    text: str
+    suggested_themes: list[str]
+    title: str  # the consultation's or the update's
+    prompt: str  # the question, or the young person's reaction to the update ("" if none)
+    created_at: datetime
+    anonymous: bool
+    assisted: bool
+
+    @property
+    def key(self) -> str:
+        """Unique on the page (ids of answers and comments overlap)."""
+        return f"{self.kind[0]}{self.id}"
+
+    @property
+    def action(self) -> str:
+        return f"/staff/moderation/{self.id}" if self.kind == ANSWER else f"/staff/moderation/comments/{self.id}"
 
 
 def _require_moderator(actor: Actor) -> None:
@@ -43,9 +75,10 @@ def _require_moderator(actor: Actor) -> None:
 
 
 def queue(session: Session, *, actor: Actor, limit: int = 50) -> tuple[list[QueueItem], int]:
-    """The council's answers waiting for a moderator, oldest first, and how many."""
+    """The council's answers and comments waiting for a moderator, oldest first, and
+    how many."""
     _require_moderator(actor)
-    rows = session.exec(
+    answers = session.exec(
         select(Answer, Question, Consultation, Response)
         .join(Question, col(Question.id) == col(Answer.question_id))
         .join(Response, col(Response.id) == col(Answer.response_id))
@@ -53,7 +86,40 @@ def queue(session: Session, *, actor: Actor, limit: int = 50) -> tuple[list[Queu
         .where(Answer.moderation == PENDING, Response.tenant_id == actor.tenant_id)
         .order_by(col(Response.created_at), col(Answer.id))
     ).all()
-    items = [QueueItem(a, q, c, r) for a, q, c, r in rows]
+    comments = session.exec(
+        select(UpdateComment, Update)
+        .join(Update, col(Update.id) == col(UpdateComment.update_id))
+        .where(UpdateComment.tenant_id == actor.tenant_id, UpdateComment.moderation == PENDING)
+        .order_by(col(UpdateComment.created_at), col(UpdateComment.id))
+    ).all()
+    items = [
+        QueueItem(
+            kind=ANSWER,
+            id=a.id or 0,
+            text=a.text or "",
+            suggested_themes=a.suggested_themes,
+            title=c.title,
+            prompt=q.text,
+            created_at=r.created_at,
+            anonymous=r.young_person_id is None,
+            assisted=r.mode == "assisted",
+        )
+        for a, q, c, r in answers
+    ] + [
+        QueueItem(
+            kind=COMMENT,
+            id=c.id or 0,
+            text=c.text,
+            suggested_themes=c.suggested_themes,
+            title=u.title,
+            prompt=c.reaction or "",
+            created_at=c.created_at,
+            anonymous=False,
+            assisted=False,
+        )
+        for c, u in comments
+    ]
+    items.sort(key=lambda item: item.created_at)
     return items[:limit], len(items)
 
 
@@ -65,19 +131,19 @@ def _in_council(session: Session, actor: Actor, answer_id: int) -> tuple[Answer,
     return answer, response
 
 
-def decide(
-    session: Session,
+def _apply(
+    target: Answer | UpdateComment,
     *,
     actor: Actor,
-    answer_id: int,
     approve: bool,
     published_text: str,
     themes: Sequence[str],
     reason: str,
-) -> Answer:
-    _require_moderator(actor)
-    answer, response = _in_council(session, actor, answer_id)
-    if answer.moderation != PENDING:
+) -> tuple[list[str], str]:
+    """Check a decision and write it on the answer or comment; returns the themes
+    chosen and the reason. Raises ``ModerationError`` and changes nothing if the
+    decision breaks a rule."""
+    if target.moderation != PENDING:
         raise ModerationError("decision", m.ALREADY_DECIDED)
     chosen = [t for t in theme_list.keys() if t in set(themes)]
     if set(themes) - set(chosen):
@@ -93,43 +159,123 @@ def decide(
             raise ModerationError("published_text", m.PUBLISHED_TOO_LONG)
         if not chosen:
             raise ModerationError("themes", m.THEME_REQUIRED)
-        answer.moderation, answer.published_text, answer.themes = APPROVED, published_text, chosen
+        target.moderation, target.published_text, target.themes = APPROVED, published_text, chosen
     else:
         if not reason:
             raise ModerationError("reason", m.REASON_REQUIRED)
-        answer.moderation, answer.published_text, answer.themes = REJECTED, None, []
-    answer.moderation_reason = reason or None
-    answer.moderated_by_id, answer.moderated_at = actor.user_id, clock.now()
-    session.add(answer)
-    from waymark.insights import tally
+        target.moderation, target.published_text, target.themes = REJECTED, None, []
+    target.moderation_reason = reason or None
+    target.moderated_by_id, target.moderated_at = actor.user_id, clock.now()
+    return chosen, reason
 
-    tally.recount_themes(session, response_id=response.id or 0)
+
+def _record(
+    session: Session,
+    *,
+    actor: Actor,
+    target: Answer | UpdateComment,
+    object_type: str,
+    approve: bool,
+    chosen: list[str],
+    reason: str,
+    young_person_id: int | None,
+    tenant_id: int,
+) -> None:
+    """Audit the decision; tell a named young person why their words were not used."""
     audit_record(
         session,
         actor=actor,
         action="moderation.approve" if approve else "moderation.reject",
-        object_type="answer",
-        object_id=answer.id,
+        object_type=object_type,
+        object_id=target.id,
         detail={
             "themes": chosen,
-            "suggested": answer.suggested_themes,
-            "redacted": approve and answer.published_text != answer.text,
+            "suggested": target.suggested_themes,
+            "redacted": approve and target.published_text != target.text,
             "reason": reason,
         },
     )
-    if not approve and response.young_person_id is not None:
+    if not approve and young_person_id is not None:
         from waymark.notifications import service as notifications
 
         notifications.notify(
             session,
-            tenant_id=response.tenant_id,
-            user_id=response.young_person_id,
+            tenant_id=tenant_id,
+            user_id=young_person_id,
             kind="comment_not_used",
             link="/moderation-policy",
             params={"reason": reason},
         )
+
+
+def decide(
+    session: Session,
+    *,
+    actor: Actor,
+    answer_id: int,
+    approve: bool,
+    published_text: str,
+    themes: Sequence[str],
+    reason: str,
+) -> Answer:
+    """Approve (with the text to use and its themes) or reject (with a reason) an
+    answer waiting in the queue; the theme tallies follow."""
+    _require_moderator(actor)
+    answer, response = _in_council(session, actor, answer_id)
+    chosen, reason = _apply(
+        answer, actor=actor, approve=approve, published_text=published_text, themes=themes, reason=reason
+    )
+    session.add(answer)
+    from waymark.insights import tally
+
+    tally.recount_themes(session, response_id=response.id or 0)
+    _record(
+        session,
+        actor=actor,
+        target=answer,
+        object_type="answer",
+        approve=approve,
+        chosen=chosen,
+        reason=reason,
+        young_person_id=response.young_person_id,
+        tenant_id=response.tenant_id,
+    )
     session.commit()
     return answer
+
+
+def decide_comment(
+    session: Session,
+    *,
+    actor: Actor,
+    comment_id: int,
+    approve: bool,
+    published_text: str,
+    themes: Sequence[str],
+    reason: str,
+) -> UpdateComment:
+    """The same decision for a young person's comment on an update."""
+    _require_moderator(actor)
+    comment = session.get(UpdateComment, comment_id)
+    if comment is None or comment.tenant_id != actor.tenant_id or comment.moderation == SAFEGUARDING:
+        raise NotFound()
+    chosen, reason = _apply(
+        comment, actor=actor, approve=approve, published_text=published_text, themes=themes, reason=reason
+    )
+    session.add(comment)
+    _record(
+        session,
+        actor=actor,
+        target=comment,
+        object_type="update_comment",
+        approve=approve,
+        chosen=chosen,
+        reason=reason,
+        young_person_id=comment.young_person_id,
+        tenant_id=comment.tenant_id,
+    )
+    session.commit()
+    return comment
 
 
 def log(session: Session, *, actor: Actor, limit: int = 200) -> list[AuditEvent]:

@@ -53,6 +53,7 @@ def my_data(request: Request, session: SessionDep) -> Response:
         "contact_states": contact_messages.STATE_LABELS,
         "notification_kinds": KINDS,
         "reaction_labels": update_messages.REACTION_LABELS,
+        "moderation_labels": update_messages.MODERATION_LABELS,
         "feelings": FEELINGS,
         "plan_changes": m.PLAN_CHANGES,
         "step_owners": m.STEP_OWNERS,

@@ -41,7 +41,7 @@ from waymark.pathway.models import (
     StepFeedback,
 )
 from waymark.safeguarding.models import SafeguardingAlert
-from waymark.updates.models import UpdateReaction
+from waymark.updates.models import UpdateComment, UpdateReaction
 
 # Audit actions that mean a member of staff read the young person's record.
 VIEW_ACTIONS = ("young_person.view", "handover.view")
@@ -257,6 +257,12 @@ PARTS: tuple[Part, ...] = (
         UpdateReaction,
         _own(UpdateReaction.young_person_id),
         ("update_id", "reaction", "created_at"),
+    ),
+    Part(
+        "update_comments",
+        UpdateComment,
+        _own(UpdateComment.young_person_id),
+        ("update_id", "reaction", "text", "quotes_allowed", "moderation", "moderation_reason", "created_at"),
     ),
     Part(
         "invites",

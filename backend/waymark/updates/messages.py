@@ -9,6 +9,13 @@ STATUS_LABELS = {
     "cant": N_("We can't do this"),
 }
 REACTION_LABELS = {"helps": N_("This helps"), "not_enough": N_("This doesn't go far enough")}
+# What a young person sees about their own comment.
+MODERATION_LABELS = {
+    "pending": N_("Waiting to be checked"),
+    "approved": N_("Checked and passed to the council"),
+    "rejected": N_("Not used"),
+    "safeguard": N_("Passed to someone who can help"),
+}
 FIELD_LABELS = {
     "title": N_("title"),
     "said": N_("what you said"),
@@ -35,3 +42,6 @@ THEME_UNKNOWN = N_("Choose themes from the list")
 CONSULTATION_UNKNOWN = N_("Choose consultations from the list")
 STALE = N_("Someone changed this update since you opened it. Check their changes, then make yours again")
 REACTION_INVALID = N_("Choose one of the buttons")
+COMMENT_REQUIRED = N_("Write what you want to say")
+COMMENT_TOO_LONG = N_("Keep it to 1000 characters or fewer")
+COMMENT_LIMIT = N_("You have already said more 5 times about this news. Ask your worker if you want to say more")

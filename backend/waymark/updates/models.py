@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from waymark.db import UTCDateTime, utcnow
@@ -59,4 +59,34 @@ class UpdateReaction(SQLModel, table=True):
     update_id: int = Field(foreign_key="council_update.id")
     young_person_id: int = Field(foreign_key="user_account.id", index=True)
     reaction: str = Field(max_length=12)  # REACTIONS
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+COMMENT_MAX = 1000
+
+
+class UpdateComment(SQLModel, table=True):
+    """What a young person says more about an update ("say more"). It is free text, so
+    it waits for a moderator like a consultation answer: nobody else sees it until it
+    is approved, and then only ``published_text`` (personal details taken out) is used.
+    Quoted in staff pages only where the young person allowed it."""
+
+    __tablename__ = "council_update_comment"
+    __table_args__ = (Index("ix_council_update_comment_tenant_moderation", "tenant_id", "moderation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="council_update.id", index=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    young_person_id: int = Field(foreign_key="user_account.id", index=True)
+    reaction: str | None = Field(default=None, max_length=12)  # their reaction when they wrote it
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    quotes_allowed: bool = False
+    # The same states and fields as a consultation answer's moderation.
+    moderation: str = Field(max_length=10)
+    published_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    suggested_themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    moderation_reason: str | None = Field(default=None, max_length=300)
+    moderated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    moderated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -70,10 +70,17 @@ def staff_updates(request: Request, session: SessionDep) -> Response:
     counts = {
         v.update.id: {r: disclosure.single(v.reactions.get(r, 0), threshold) for r in m.REACTION_LABELS} for v in views
     }
+    comment_counts = {v.update.id: disclosure.single(v.approved_comments, threshold) for v in views}
     return render(
         request,
         "updates/staff_list.html",
-        {**_context(request, session), "views": views, "counts": counts, "saved": request.query_params.get("saved")},
+        {
+            **_context(request, session),
+            "views": views,
+            "counts": counts,
+            "comment_counts": comment_counts,
+            "saved": request.query_params.get("saved"),
+        },
     )
 
 
@@ -161,8 +168,9 @@ def hear_back(request: Request, session: SessionDep, code: Annotated[str, Query(
     )
 
 
-@router.get("/updates/{update_id}", dependencies=[requires(UPDATES_READ)])
-def update_page(request: Request, update_id: RecordId, session: SessionDep) -> Response:
+def _update_page(
+    request: Request, session: Any, update_id: int, form: ParsedForm[Any] | None = None, status: int = 200
+) -> Response:
     try:
         view = service.view(session, actor=signed_in_actor(request), update_id=update_id)
     except NotFound:
@@ -170,8 +178,42 @@ def update_page(request: Request, update_id: RecordId, session: SessionDep) -> R
     return render(
         request,
         "updates/update.html",
-        {**_context(request, session), "view": view, "reacted": request.query_params.get("reacted")},
+        {
+            **_context(request, session),
+            "view": view,
+            "form": form,
+            "reacted": request.query_params.get("reacted"),
+            "commented": request.query_params.get("commented"),
+            "moderation_labels": m.MODERATION_LABELS,
+        },
+        status_code=status,
     )
+
+
+@router.get("/updates/{update_id}", dependencies=[requires(UPDATES_READ)])
+def update_page(request: Request, update_id: RecordId, session: SessionDep) -> Response:
+    return _update_page(request, session, update_id)
+
+
+@router.post("/updates/{update_id}/comment", dependencies=[requires(UPDATES_READ)])
+async def comment(request: Request, update_id: RecordId, session: SessionDep) -> Response:
+    """ "Say more": the words go to the moderation queue."""
+    form = await request.form(max_files=0, max_fields=10)
+    text = form.get("comment")
+    text = text if isinstance(text, str) else ""
+    quotes_allowed = form.get("quotes_allowed") == "yes"
+    try:
+        service.comment(
+            session, actor=signed_in_actor(request), update_id=update_id, text=text, quotes_allowed=quotes_allowed
+        )
+    except NotFound:
+        raise HTTPException(404) from None
+    except service.UpdateInvalid as exc:
+        kept = ParsedForm(
+            values={"comment": text, "quotes_allowed": "yes" if quotes_allowed else ""}, errors=exc.errors
+        )
+        return _update_page(request, session, update_id, kept, 422)
+    return RedirectResponse(f"/updates/{update_id}?commented=1#said-more", status_code=303)
 
 
 @router.post("/updates/{update_id}/react", dependencies=[requires(UPDATES_READ)])

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.service import audit_record
-from waymark.consultations.models import DRAFT, Consultation, Response
+from waymark.consultations.models import APPROVED, DRAFT, PENDING, SAFEGUARDING, Consultation, Response
 from waymark.consultations.service import token_hash
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import Forbidden
@@ -29,9 +29,18 @@ from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
 from waymark.updates import messages as m
-from waymark.updates.models import REACTIONS, STATUSES, Update, UpdateReaction, UpdateRevision
+from waymark.updates.models import (
+    COMMENT_MAX,
+    REACTIONS,
+    STATUSES,
+    Update,
+    UpdateComment,
+    UpdateReaction,
+    UpdateRevision,
+)
 
 NOTIFY_JOB = "updates.notify"
+COMMENTS_PER_UPDATE = 5  # a young person's comments on one update, to keep the queue usable
 TITLE_MAX, SAID_MAX, DID_MAX, REASON_MAX = 120, 1000, 2000, 1000
 STAFF_VIEWERS = frozenset({"participation_officer", "manager", "panel_member"})
 _SNAPSHOT = ("title", "said", "did", "status", "reason", "happened_on", "themes", "consultation_ids")
@@ -207,6 +216,12 @@ class UpdateView:
     changes: list[Change]
     my_reaction: str | None = None
     reactions: dict[str, int] = field(default_factory=dict)
+    my_comments: list[UpdateComment] = field(default_factory=list)  # the young person's own, newest first
+    # Staff: approved comments' checked text (the participation officer reads them all;
+    # managers and panel members only those the young person let us quote), and how
+    # many approved comments there are.
+    quotes: list[str] = field(default_factory=list)
+    approved_comments: int = 0
 
 
 def _changes(session: Session, update_ids: Sequence[int]) -> dict[int, list[Change]]:
@@ -243,6 +258,25 @@ def _views(session: Session, actor: Actor, updates: Sequence[Update]) -> list[Up
         counts[update_id][reaction] += 1
         if person == actor.user_id:
             mine[update_id] = reaction
+    my_comments: dict[int, list[UpdateComment]] = {}
+    quotes: dict[int, list[str]] = {}
+    approved: dict[int, int] = {}
+    if actor.is_young_person:
+        for row in session.exec(
+            select(UpdateComment)
+            .where(col(UpdateComment.update_id).in_(ids), UpdateComment.young_person_id == actor.user_id)
+            .order_by(col(UpdateComment.created_at).desc(), col(UpdateComment.id).desc())
+        ):
+            my_comments.setdefault(row.update_id, []).append(row)
+    else:
+        for update_id, text, allowed in session.exec(
+            select(UpdateComment.update_id, UpdateComment.published_text, UpdateComment.quotes_allowed)
+            .where(col(UpdateComment.update_id).in_(ids), UpdateComment.moderation == APPROVED)
+            .order_by(col(UpdateComment.moderated_at), col(UpdateComment.id))
+        ):
+            approved[update_id] = approved.get(update_id, 0) + 1
+            if text and (allowed or "participation_officer" in actor.roles):
+                quotes.setdefault(update_id, []).append(text)
     return [
         UpdateView(
             update=u,
@@ -250,6 +284,9 @@ def _views(session: Session, actor: Actor, updates: Sequence[Update]) -> list[Up
             changes=changes.get(u.id or 0, []),
             my_reaction=mine.get(u.id or 0),
             reactions=counts.get(u.id or 0, {}) if actor.is_staff else {},
+            my_comments=my_comments.get(u.id or 0, []),
+            quotes=quotes.get(u.id or 0, []),
+            approved_comments=approved.get(u.id or 0, 0),
         )
         for u in updates
     ]
@@ -289,6 +326,63 @@ def react(session: Session, *, actor: Actor, update_id: int, reaction: str) -> U
         row = UpdateReaction(update_id=update_id, young_person_id=actor.user_id, reaction=reaction)
     row.reaction, row.created_at = reaction, clock.now()
     session.add(row)
+    session.commit()
+    return row
+
+
+def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes_allowed: bool) -> UpdateComment:
+    """A young person says more about an update. The words wait for a moderator (or go
+    straight to the safeguarding lead if they show a risk, like any answer). Sending
+    the same words again returns the first comment."""
+    if not actor.is_young_person:
+        raise Forbidden()
+    _own(session, actor, update_id)
+    text = text.strip()
+    if not text:
+        raise UpdateInvalid({"comment": m.COMMENT_REQUIRED})
+    if len(text) > COMMENT_MAX:
+        raise UpdateInvalid({"comment": m.COMMENT_TOO_LONG})
+    earlier = session.exec(
+        select(UpdateComment).where(
+            UpdateComment.update_id == update_id, UpdateComment.young_person_id == actor.user_id
+        )
+    ).all()
+    for row in earlier:
+        if row.text == text:
+            return row
+    if len(earlier) >= COMMENTS_PER_UPDATE:
+        raise UpdateInvalid({"comment": m.COMMENT_LIMIT})
+    reaction = session.exec(
+        select(UpdateReaction.reaction).where(
+            UpdateReaction.update_id == update_id, UpdateReaction.young_person_id == actor.user_id
+        )
+    ).first()
+    from waymark.safeguarding import detect
+    from waymark.safeguarding import service as safeguarding
+
+    signal = detect.check(text)
+    row = UpdateComment(
+        update_id=update_id,
+        tenant_id=actor.tenant_id,
+        young_person_id=actor.user_id,
+        reaction=reaction,
+        text=text,
+        quotes_allowed=quotes_allowed,
+        moderation=SAFEGUARDING if signal.risk else PENDING,
+        suggested_themes=[] if signal.risk else theme_list.suggest(text),
+        created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    if signal.risk:  # never waits in the queue, never shown to anyone but the lead
+        safeguarding.raise_alert(
+            session,
+            tenant_id=actor.tenant_id,
+            source="update_comment",
+            signal=signal,
+            text=text,
+            young_person_id=actor.user_id,
+        )
     session.commit()
     return row
 
