@@ -2,7 +2,7 @@
 phone; Kai turns on messages; Jo publishes an update on housing and on Leah's
 consultation; Kai gets a real encrypted push (sent by the job worker to a fake push
 service, decrypted there, then delivered to his service worker) and an inbox item, and
-opens the update; Leah sees the news on her next visit. axe checks these pages."""
+opens the update, reacts and says more; Leah sees the news on her next visit. axe checks these pages."""
 
 from __future__ import annotations
 
@@ -133,6 +133,17 @@ def test_update_reaches_kai_by_push_and_leah_through_her_code(
     kai.get_by_role("button", name="This helps").click()
     expect(kai.get_by_role("status")).to_contain_text("Thanks")
     problems += accessibility_problems(kai, "update", "en")
+    # He says more: an empty send is explained, then his words wait for a moderator.
+    kai.get_by_role("button", name="Send").click()
+    expect(kai.get_by_role("alert")).to_contain_text("Write what you want to say")
+    problems += accessibility_problems(kai, "say more with an error", "en")
+    kai.get_by_label("What do you want to say?").fill("Five days is still long when the mould is bad")
+    kai.get_by_label("The council can use my words as a quote, without my name").check()
+    kai.get_by_role("button", name="Send").click()
+    expect(kai.get_by_role("status")).to_contain_text("Someone will check it first")
+    expect(kai.get_by_text("Waiting to be checked")).to_be_visible()
+    switch_to_welsh(kai)
+    problems += accessibility_problems(kai, "update with a comment (cy)", "cy")
 
     # Leah, next time she opens the app, sees the news about what she said.
     leah.goto("/")
