@@ -111,8 +111,25 @@
     var summary = (root || document).querySelector("[data-autofocus]");
     if (summary) summary.focus();
   }
+  // Priority votes: "Votes left: N" as the numbers change (the server checks the sum too).
+  function votesLeft(form) {
+    var out = form.querySelector("[data-votes-left]"), max = parseInt(form.getAttribute("data-votes"), 10);
+    if (!out) return;
+    function update() {
+      var used = 0;
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=number]"), function (input) {
+        var n = parseInt(input.value, 10);
+        if (n > 0) used += n;
+      });
+      out.textContent = out.getAttribute("data-label") + " " + (max - used);
+    }
+    out.hidden = false;
+    form.addEventListener("input", update);
+    update();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-stepper]"), stepper);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-votes]"), votesLeft);
     readAloud(document);
     focusErrors(document);
   });

@@ -44,6 +44,7 @@ SAMPLE_PARAMS = {
     "{invite_id}": "999999",
     "{update_id}": "999999",
     "{comment_id}": "999999",
+    "{round_id}": "999999",
     "{theme}": "housing",
     "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
 }

@@ -24,6 +24,8 @@ def test_seed_demo_creates_every_account(db_session):
         "contacts": 7,
         "consultations": 2,
         "consultation responses": 42,
+        "priority rounds": 2,
+        "priority ballots": 32,
     }
     tenants = {t.id: t.name for t in db_session.exec(select(Tenant)).all()}
     assert sorted(tenants.values()) == ["Hillside Council", "Riverside Council"]

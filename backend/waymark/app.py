@@ -29,6 +29,7 @@ from waymark.mydata import routes as mydata_routes
 from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
+from waymark.priorities import routes as priority_routes
 from waymark.safeguarding import routes as safeguarding_routes
 from waymark.settings import Settings, SettingsError
 from waymark.updates import routes as update_routes
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         insights_routes.router,
         update_routes.router,
         mydata_routes.router,
+        priority_routes.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")

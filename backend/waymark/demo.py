@@ -225,6 +225,11 @@ def seed_demo(session: Session) -> dict[str, int]:
         today=today,
         now=clock.now(),
     )
+    from waymark.priorities.demo import seed_demo_priorities
+
+    ballots = seed_demo_priorities(
+        session, tenant_id=tenant_ids["riverside"], officer_id=jo.id, today=today, now=clock.now()
+    )
     for slug, amounts in DEMO_COUNCIL_AMOUNTS.items():
         for setting, amount in amounts.items():
             session.add(CouncilAmount(tenant_id=tenant_ids[slug], setting=setting, amount=amount))
@@ -238,4 +243,6 @@ def seed_demo(session: Session) -> dict[str, int]:
         "contacts": contacts,
         "consultations": 2,
         "consultation responses": responses,
+        "priority rounds": 2,
+        "priority ballots": ballots,
     }

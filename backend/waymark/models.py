@@ -33,5 +33,6 @@ from waymark.pathway.models import (  # noqa: F401
     ReviewRequest,
     StepFeedback,
 )
+from waymark.priorities.models import PriorityBallot, PriorityRound, PriorityVote, PriorityVoter  # noqa: F401
 from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401
 from waymark.updates.models import Update, UpdateComment, UpdateReaction, UpdateRevision  # noqa: F401

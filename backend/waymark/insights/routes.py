@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -56,7 +56,9 @@ def _answer_label(question: Question, value: str, gettext: Callable[[str], str])
     return value
 
 
-def _page(request: Request, data: service.Insights, *, empty_export: bool = False) -> Response:
+def _page(request: Request, session: Any, data: service.Insights, *, empty_export: bool = False) -> Response:
+    from waymark.priorities import service as priorities
+
     locale = request_locale(request)
     gettext = translations(locale).gettext
     titles = theme_list.titles(locale)
@@ -75,6 +77,9 @@ def _page(request: Request, data: service.Insights, *, empty_export: bool = Fals
             "dimension_labels": m.DIMENSION_LABELS,
             "group_labels": m.GROUP_LABELS,
             "empty_export": empty_export,
+            "priorities": None
+            if data.selected
+            else priorities.latest_results(session, tenant_id=signed_in_actor(request).tenant_id),
         },
         status_code=422 if empty_export else 200,
     )
@@ -82,7 +87,7 @@ def _page(request: Request, data: service.Insights, *, empty_export: bool = Fals
 
 @router.get("", dependencies=[requires(INSIGHTS_VIEW)])
 def insights_page(request: Request, session: SessionDep, consultation: ConsultationParam = None) -> Response:
-    return _page(request, _insights(request, session, consultation, export=False))
+    return _page(request, session, _insights(request, session, consultation, export=False))
 
 
 @router.get("/export.csv", dependencies=[requires(INSIGHTS_VIEW)])
@@ -91,7 +96,7 @@ def insights_export(request: Request, session: SessionDep, consultation: Consult
     data = _insights(request, session, consultation, export=True)
     total = data.scope_total
     if total.kind == "shown" and not total.value:
-        return _page(request, _insights(request, session, consultation, export=False), empty_export=True)
+        return _page(request, session, _insights(request, session, consultation, export=False), empty_export=True)
     t = translations(request_locale(request))
     titles = theme_list.titles(request_locale(request))
     scope = data.selected.title if data.selected else t.gettext("All consultations")

@@ -18,12 +18,14 @@ from waymark.entitlements.service import catalogue
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import MY_DATA, PUBLIC, current_actor, requires, signed_in_actor
 from waymark.identity.sessions import clear_session_cookie
+from waymark.moderation.themes import titles as theme_titles
 from waymark.mydata import messages as m
 from waymark.mydata import service
 from waymark.notifications.service import KINDS
 from waymark.pathway.headings import BY_KEY, FEEDBACK_KINDS, STATUS_LABELS
 from waymark.updates import messages as update_messages
 from waymark.web.forms import ParsedForm, RawFormDep, parse_form
+from waymark.web.i18n import request_locale
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -61,6 +63,7 @@ def my_data(request: Request, session: SessionDep) -> Response:
         "modes": m.MODE_LABELS,
         "answer_states": m.ANSWER_STATES,
         "view_labels": m.VIEW_LABELS,
+        "theme_titles": theme_titles(request_locale(request)),
     }
     return render(request, "mydata/data.html", context)
 

@@ -40,6 +40,7 @@ from waymark.pathway.models import (
     ReviewRequest,
     StepFeedback,
 )
+from waymark.priorities.models import PriorityBallot, PriorityVote, PriorityVoter
 from waymark.safeguarding.models import SafeguardingAlert
 from waymark.updates.models import UpdateComment, UpdateReaction
 
@@ -78,6 +79,10 @@ def _views(me: int) -> ColumnElement[bool]:
 
 def _named_answers(me: int) -> ColumnElement[bool]:
     return col(Answer.response_id).in_(select(Response.id).where(Response.young_person_id == me))
+
+
+def _named_votes(me: int) -> ColumnElement[bool]:
+    return col(PriorityVote.ballot_id).in_(select(PriorityBallot.id).where(PriorityBallot.young_person_id == me))
 
 
 PARTS: tuple[Part, ...] = (
@@ -265,6 +270,26 @@ PARTS: tuple[Part, ...] = (
         ("update_id", "reaction", "text", "quotes_allowed", "moderation", "moderation_reason", "created_at"),
     ),
     Part(
+        "priority_ballots",
+        PriorityBallot,
+        _own(PriorityBallot.young_person_id),
+        ("round_id", "mode", "assisted_by_id", "cast_on"),
+        kept="made anonymous, like the votes of people who chose not to give their name",
+    ),
+    Part(
+        "priority_votes",
+        PriorityVote,
+        _named_votes,
+        ("round_id", "theme", "votes"),
+        kept="kept with the ballot once it is anonymous",
+    ),
+    Part(
+        "priority_rounds_voted_in",
+        PriorityVoter,
+        _own(PriorityVoter.young_person_id),
+        ("round_id",),
+    ),
+    Part(
         "invites",
         Invite,
         _own(Invite.young_person_id),
@@ -311,6 +336,7 @@ NOT_PERSONAL: dict[str, str] = {
     "theme_lead": "which member of staff leads a theme",
     "council_update": "what the council says it did; the same for every young person",
     "council_update_revision": "earlier versions of the council's updates",
+    "priority_round": "what the council asks young people to vote on; its title is given with their votes",
 }
 
 # Columns pointing at these tables are given as that row's name or text, not its id.
@@ -321,6 +347,7 @@ _LABELS = {
     "consultation_question": "text",
     "plan_step": "text",
     "council_update": "title",
+    "priority_round": "title",
 }
 _RENAMED = {"tenant": "council"}
 
@@ -425,6 +452,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
     assert me is not None
     _forget_in_staff_inboxes(session, person)
     _make_answers_anonymous(session, person)
+    _make_votes_anonymous(session, person)
     deleted = {part.table: part for part in PARTS if not part.kept}
     for table in reversed(SQLModel.metadata.sorted_tables):  # children before parents
         part = deleted.get(table.name)
@@ -477,6 +505,15 @@ def _forget_in_staff_inboxes(session: Session, person: User) -> None:
         about_them = about_record or note.link in handover_links or note.kind == "young_person_moved"
         if about_them and note.params.get("name") in names:
             session.delete(note)
+
+
+def _make_votes_anonymous(session: Session, person: User) -> None:
+    """Named ballots lose the person and who helped them; the votes still count."""
+    session.execute(
+        update(PriorityBallot)
+        .where(col(PriorityBallot.young_person_id) == person.id)
+        .values(young_person_id=None, assisted_by_id=None)
+    )
 
 
 def _make_answers_anonymous(session: Session, person: User) -> None:

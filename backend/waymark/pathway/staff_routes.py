@@ -29,6 +29,7 @@ from waymark.identity.permissions import (
 from waymark.pathway import messages as m
 from waymark.pathway import service
 from waymark.pathway.routes import PLAN_CONTEXT
+from waymark.priorities import service as priorities
 from waymark.web.forms import FieldError, ParsedForm, RawFormDep, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
@@ -71,6 +72,7 @@ def record_page(
         "consultations_open": (
             consultations.open_for_person(session, person=view.young_person) if view.can_edit else []
         ),
+        "rounds_open": priorities.open_rounds(session, tenant_id=view.young_person.tenant_id) if view.can_edit else [],
         "kind_labels": contact_messages.KIND_LABELS,
         "method_labels": contact_messages.METHOD_LABELS,
         "state_labels": contact_messages.STATE_LABELS,

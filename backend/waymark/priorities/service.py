@@ -1,0 +1,423 @@
+"""Priority rounds: the participation officer's drafts, opening and closing; young
+people's votes (standard, easy read, or assisted by their worker); and the results,
+through the same disclosure control as every insight.
+
+Votes are a partition: the votes for each theme add up to the votes cast, so
+``disclosure.protect`` decides what is shown. Results are listed by the votes shown,
+and suppressed themes after them in ballot order, so the order never hints at a hidden
+number."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from waymark import clock
+from waymark.audit.service import audit_record
+from waymark.consultations.models import age_band
+from waymark.identity.actor import Actor
+from waymark.identity.models import User
+from waymark.identity.permissions import Forbidden
+from waymark.identity.service import NotFound, tenant_get
+from waymark.insights import disclosure
+from waymark.moderation import themes as theme_list
+from waymark.priorities import messages as m
+from waymark.priorities.models import (
+    VOTES_MAX,
+    VOTES_MIN,
+    PriorityBallot,
+    PriorityRound,
+    PriorityVote,
+    PriorityVoter,
+)
+
+TITLE_MAX, SUMMARY_MAX = 120, 2000
+RESULT_VIEWERS = frozenset({"participation_officer", "manager", "panel_member"})
+
+
+class PriorityError(Exception):
+    """Input that breaks a rule: a message per field (``form`` for the whole form)."""
+
+    def __init__(self, errors: dict[str, str], params: Mapping[str, object] | None = None) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.params = dict(params or {})
+
+
+def status(round_: PriorityRound, today: date | None = None) -> str:
+    """draft, scheduled (opened, starts later), open or closed."""
+    today = today or clock.today()
+    if round_.state == "draft":
+        return "draft"
+    if round_.state == "closed" or today > round_.closes_on:
+        return "closed"
+    return "scheduled" if today < round_.opens_on else "open"
+
+
+# ------------------------------------------------------------- the officer
+def _require_officer(actor: Actor) -> None:
+    if "participation_officer" not in actor.roles:
+        raise Forbidden()
+
+
+@dataclass
+class RoundInput:
+    title: str = ""
+    summary: str = ""
+    easy_summary: str = ""
+    themes: list[str] = field(default_factory=list)
+    votes: str = "3"
+    opens_on: str = ""
+    closes_on: str = ""
+
+
+def _day(text: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _clean(data: RoundInput) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    title, summary, easy = data.title.strip(), data.summary.strip(), data.easy_summary.strip()
+    if not title:
+        errors["title"] = m.TITLE_REQUIRED
+    elif len(title) > TITLE_MAX:
+        errors["title"] = m.TITLE_TOO_LONG
+    if not summary:
+        errors["summary"] = m.SUMMARY_REQUIRED
+    elif len(summary) > SUMMARY_MAX:
+        errors["summary"] = m.SUMMARY_TOO_LONG
+    if len(easy) > SUMMARY_MAX:
+        errors["easy_summary"] = m.SUMMARY_TOO_LONG
+    known = theme_list.keys()
+    if set(data.themes) - set(known):
+        errors["themes"] = m.THEME_UNKNOWN
+    elif len(set(data.themes)) < 2:
+        errors["themes"] = m.THEMES_TOO_FEW
+    votes = int(data.votes) if data.votes.strip().isdigit() and len(data.votes.strip()) < 3 else 0
+    if not VOTES_MIN <= votes <= VOTES_MAX:
+        errors["votes"] = m.VOTES_INVALID
+    opens, closes = _day(data.opens_on), _day(data.closes_on)
+    if opens is None:
+        errors["opens_on"] = m.DATE_INVALID
+    if closes is None:
+        errors["closes_on"] = m.DATE_INVALID
+    elif opens is not None and closes < opens:
+        errors["closes_on"] = m.CLOSES_BEFORE_OPENS
+    if errors:
+        raise PriorityError(errors)
+    return {
+        "title": title,
+        "summary": summary,
+        "easy_summary": easy,
+        "themes": [t for t in known if t in set(data.themes)],
+        "votes": votes,
+        "opens_on": opens,
+        "closes_on": closes,
+    }
+
+
+def for_officer(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
+    _require_officer(actor)
+    return _own(session, actor, round_id)
+
+
+def _own(session: Session, actor: Actor, round_id: int) -> PriorityRound:
+    found = session.get(PriorityRound, round_id)
+    if found is None or found.tenant_id != actor.tenant_id:
+        raise NotFound()
+    return found
+
+
+def create(session: Session, *, actor: Actor, data: RoundInput) -> PriorityRound:
+    _require_officer(actor)
+    round_ = PriorityRound(tenant_id=actor.tenant_id, created_by_id=actor.user_id, **_clean(data))  # type: ignore[arg-type]
+    session.add(round_)
+    session.flush()
+    audit_record(session, actor=actor, action="priorities.create", object_type="priority_round", object_id=round_.id)
+    session.commit()
+    return round_
+
+
+def update(session: Session, *, actor: Actor, round_id: int, data: RoundInput) -> PriorityRound:
+    """Change a draft (an open round's ballot never changes under people voting)."""
+    round_ = for_officer(session, actor=actor, round_id=round_id)
+    if round_.state != "draft":
+        raise PriorityError({"form": m.LOCKED})
+    for name, value in _clean(data).items():
+        setattr(round_, name, value)
+    session.add(round_)
+    session.commit()
+    return round_
+
+
+def open_round(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
+    round_ = for_officer(session, actor=actor, round_id=round_id)
+    if round_.state != "draft":
+        raise PriorityError({"form": m.LOCKED})
+    if round_.closes_on < clock.today():
+        raise PriorityError({"closes_on": m.CLOSES_IN_PAST})
+    round_.state, round_.published_at = "open", clock.now()
+    session.add(round_)
+    audit_record(session, actor=actor, action="priorities.open", object_type="priority_round", object_id=round_id)
+    session.commit()
+    return round_
+
+
+def close(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
+    round_ = for_officer(session, actor=actor, round_id=round_id)
+    if status(round_) not in ("open", "scheduled"):
+        raise PriorityError({"form": m.NOT_OPEN})
+    round_.state, round_.closed_at = "closed", clock.now()
+    session.add(round_)
+    audit_record(session, actor=actor, action="priorities.close", object_type="priority_round", object_id=round_id)
+    session.commit()
+    return round_
+
+
+def council_rounds(session: Session, *, actor: Actor) -> list[PriorityRound]:
+    """Every round of the council (drafts only for the officer)."""
+    if not RESULT_VIEWERS & actor.roles:
+        raise Forbidden()
+    query = select(PriorityRound).where(PriorityRound.tenant_id == actor.tenant_id)
+    if "participation_officer" not in actor.roles:
+        query = query.where(PriorityRound.state != "draft")
+    return list(session.exec(query.order_by(col(PriorityRound.opens_on).desc(), col(PriorityRound.id).desc())).all())
+
+
+# ------------------------------------------------------------ young people
+def rounds_for(session: Session, *, actor: Actor) -> list[PriorityRound]:
+    """Open and closed rounds a young person can see (newest first)."""
+    if not actor.is_young_person:
+        raise Forbidden()
+    rows = session.exec(
+        select(PriorityRound)
+        .where(PriorityRound.tenant_id == actor.tenant_id, PriorityRound.state != "draft")
+        .order_by(col(PriorityRound.closes_on).desc(), col(PriorityRound.id).desc())
+    ).all()
+    return [r for r in rows if status(r) != "scheduled"]
+
+
+def open_rounds(session: Session, *, tenant_id: int) -> list[PriorityRound]:
+    """Rounds open for voting now (for a worker's record page)."""
+    rows = session.exec(
+        select(PriorityRound).where(PriorityRound.tenant_id == tenant_id, PriorityRound.state == "open")
+    ).all()
+    return [r for r in rows if status(r) == "open"]
+
+
+def for_young_person(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
+    if not actor.is_young_person:
+        raise Forbidden()
+    round_ = _own(session, actor, round_id)
+    if status(round_) in ("draft", "scheduled"):
+        raise NotFound()
+    return round_
+
+
+def has_voted(session: Session, *, round_id: int, young_person_id: int) -> bool:
+    return session.get(PriorityVoter, (round_id, young_person_id)) is not None
+
+
+def voted_in(session: Session, *, young_person_id: int, round_ids: Sequence[int]) -> set[int]:
+    if not round_ids:
+        return set()
+    return set(
+        session.exec(
+            select(PriorityVoter.round_id).where(
+                PriorityVoter.young_person_id == young_person_id, col(PriorityVoter.round_id).in_(list(round_ids))
+            )
+        ).all()
+    )
+
+
+def parse_votes(round_: PriorityRound, raw: Mapping[str, str]) -> dict[str, int]:
+    """Votes from form fields ``v-<theme>`` (blank is 0). Raises ``PriorityError``
+    for a field that is not a whole number, a theme not on the ballot, one theme given
+    more than the round's votes, no votes at all, or more votes than the round gives."""
+    errors: dict[str, str] = {}
+    votes: dict[str, int] = {}
+    for name, value in raw.items():
+        if not name.startswith("v-"):
+            continue
+        theme, text = name[2:], value.strip()
+        if theme not in round_.themes:
+            raise PriorityError({"votes": m.THEME_NOT_ON_BALLOT})
+        if text == "":
+            continue
+        if not text.isdigit() or len(text) > 3:
+            errors[name] = m.VOTE_NOT_A_NUMBER
+        elif int(text) > round_.votes:
+            errors[name] = m.VOTE_TOO_MANY_ONE
+        elif int(text):
+            votes[theme] = int(text)
+    if errors:
+        raise PriorityError(errors, {"max": round_.votes})
+    used = sum(votes.values())
+    if used == 0:
+        raise PriorityError({"votes": m.VOTES_NONE})
+    if used > round_.votes:
+        raise PriorityError({"votes": m.VOTES_TOO_MANY}, {"max": round_.votes, "used": used})
+    return votes
+
+
+def vote(
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    raw: Mapping[str, str],
+    anonymous: bool,
+    mode: str,
+    young_person_id: int | None = None,
+) -> PriorityBallot | None:
+    """Cast one ballot. A young person votes for themselves (named or anonymous); a
+    worker records an assisted ballot with a young person on their caseload (always
+    named, marked assisted, audited). Returns None if this person has voted already:
+    their first votes stand (a second tap on "Send" changes nothing)."""
+    if actor.is_young_person:
+        round_ = for_young_person(session, actor=actor, round_id=round_id)
+        person = session.get(User, actor.user_id)
+        if mode not in ("standard", "easy"):
+            mode = "standard"
+    else:
+        from waymark.identity import service as identity_service
+
+        if young_person_id is None:
+            raise Forbidden()
+        person = identity_service.young_person_for_worker(
+            session, actor=actor, young_person_id=young_person_id, audit=False
+        )
+        if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
+            raise Forbidden()
+        round_ = _own(session, actor, round_id)
+        if round_.state == "draft":
+            raise NotFound()
+        mode, anonymous = "assisted", False
+    assert person is not None and person.id is not None
+    if status(round_) != "open":
+        raise PriorityError({"form": m.CLOSED_NOW})
+    votes = parse_votes(round_, raw)
+    if has_voted(session, round_id=round_id, young_person_id=person.id):
+        return None
+    from waymark.contacts.models import ContactStatus
+    from waymark.covenant.service import age_on
+    from waymark.entitlements.models import YoungPersonFacts
+    from waymark.insights import tally
+
+    facts = session.get(YoungPersonFacts, person.id)
+    contact = session.get(ContactStatus, person.id)
+    today = clock.today()
+    ballot = PriorityBallot(
+        round_id=round_id,
+        tenant_id=round_.tenant_id,
+        young_person_id=None if anonymous else person.id,
+        mode=mode,
+        assisted_by_id=actor.user_id if mode == "assisted" else None,
+        age_band=age_band(age_on(person.date_of_birth, today)) if person.date_of_birth else None,
+        care_status=person.care_status,
+        send=facts.send if facts is not None else None,
+        recent_contact=tally.recent_contact(contact.last_contact_on if contact else None, today),
+        cast_on=today,
+    )
+    session.add(ballot)
+    session.add(PriorityVoter(round_id=round_id, young_person_id=person.id))
+    session.flush()
+    for theme, count in votes.items():
+        session.add(PriorityVote(ballot_id=ballot.id or 0, round_id=round_id, theme=theme, votes=count))
+    if mode == "assisted":
+        audit_record(
+            session,
+            actor=actor,
+            action="priorities.assisted_vote",
+            subject_id=person.id,
+            object_type="priority_round",
+            object_id=round_id,
+        )
+    session.commit()
+    return ballot
+
+
+def my_votes(session: Session, *, actor: Actor, round_id: int) -> dict[str, int]:
+    """A named voter's own votes (empty for an anonymous ballot: it is not theirs to find)."""
+    rows = session.exec(
+        select(PriorityVote.theme, PriorityVote.votes)
+        .join(PriorityBallot, col(PriorityBallot.id) == col(PriorityVote.ballot_id))
+        .where(PriorityBallot.round_id == round_id, PriorityBallot.young_person_id == actor.user_id)
+    ).all()
+    return dict(rows)
+
+
+# ----------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Results:
+    round: PriorityRound
+    voters: disclosure.Cell
+    votes: disclosure.Partition[str]
+    order: list[str]  # themes as listed: by shown votes, then the suppressed in ballot order
+    withheld: bool  # no breakdown can be shown
+    threshold: int
+
+
+def results(session: Session, *, actor: Actor, round_id: int, export: bool = False) -> Results:
+    """Votes per theme with disclosure control (the council's screen or export
+    threshold). Staff who may see insights, and young people once a round is open."""
+    if actor.is_young_person:
+        round_ = for_young_person(session, actor=actor, round_id=round_id)
+        if status(round_) != "closed":  # running totals could sway the votes still to come
+            raise NotFound()
+    elif RESULT_VIEWERS & actor.roles:
+        round_ = _own(session, actor, round_id)
+    else:
+        raise Forbidden()
+    return tally_round(session, round_, export=export)
+
+
+def tally_round(session: Session, round_: PriorityRound, *, export: bool = False) -> Results:
+    tenant = tenant_get(session, tenant_id=round_.tenant_id)
+    threshold = tenant.export_threshold if export else tenant.disclosure_threshold
+    voters = session.exec(select(func.count()).where(PriorityBallot.round_id == round_.id)).one()
+    counts = dict.fromkeys(round_.themes, 0)
+    for theme, total in session.exec(
+        select(PriorityVote.theme, func.sum(PriorityVote.votes))
+        .where(PriorityVote.round_id == round_.id)
+        .group_by(col(PriorityVote.theme))
+    ).all():
+        if theme in counts:
+            counts[theme] = int(total or 0)
+    voters_cell = disclosure.single(voters, threshold)
+    if not voters_cell.shown:
+        partition = disclosure.protect(counts, threshold, total_shown=False)
+    else:
+        # A theme has at most (voters x votes each) votes; the rules may use that bound.
+        partition = disclosure.protect(counts, threshold, known_max=dict.fromkeys(counts, voters * round_.votes))
+    shown = [t for t in round_.themes if partition.parts[t].shown]
+    shown.sort(key=lambda t: -(partition.parts[t].value or 0))
+    order = shown + [t for t in round_.themes if t not in shown]
+    return Results(
+        round=round_,
+        voters=voters_cell,
+        votes=partition,
+        order=order,
+        withheld=partition.withheld,
+        threshold=threshold,
+    )
+
+
+def latest_results(session: Session, *, tenant_id: int) -> Results | None:
+    """The newest round that has opened, for the insights page."""
+    found = session.exec(
+        select(PriorityRound)
+        .where(PriorityRound.tenant_id == tenant_id, PriorityRound.state != "draft")
+        .order_by(col(PriorityRound.opens_on).desc(), col(PriorityRound.id).desc())
+    ).first()
+    return tally_round(session, found) if found is not None else None
