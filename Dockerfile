@@ -11,6 +11,8 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY backend ./backend
 COPY frontend ./frontend
 COPY locales ./locales
+# Glossary, entitlements, pages and themes are read at run time.
+COPY content ./content
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin waymark \
     && mkdir -p /app/var && chown waymark /app/var

@@ -231,7 +231,8 @@ def test_a_review_restarts_the_countdown(client, db_session, world, plan):
     assert ok.status_code == 303
     client.cookies.clear()
     factories.sign_in(client, db_session, world.yp)
-    assert "Last review:" in client.get("/plan").text
+    page = client.get("/plan").text
+    assert "Last review:" in page and "What your review said:</strong> Met and agreed the plan" in page
 
 
 def test_tampered_move_and_status_requests_are_400(client, db_session, world, plan):

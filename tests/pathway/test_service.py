@@ -169,7 +169,10 @@ def test_complete_and_reopen(db_session, world, pa):
 def test_moving_a_step_swaps_it_with_its_neighbour_under_the_same_heading(db_session, world, pa):
     a, b, c = (add(db_session, pa, world, text=t) for t in ("A", "B", "C"))
     other = add(db_session, pa, world, text="money", heading="money")
+    notes_before = len(db_session.exec(select(Notification).where(Notification.user_id == world.yp.id)).all())
     service.step_move(db_session, actor=pa, young_person_id=world.yp.id, step_id=c.id, direction="up")
+    notes_after = len(db_session.exec(select(Notification).where(Notification.user_id == world.yp.id)).all())
+    assert notes_after == notes_before + 1  # the young person is told, as for any change
     service.step_move(db_session, actor=pa, young_person_id=world.yp.id, step_id=a.id, direction="up")  # already first
     view = service.plan_view_for_staff(db_session, actor=pa, young_person_id=world.yp.id)
     assert [s.text for s in view.steps_under("accommodation")] == ["A", "C", "B"]

@@ -488,6 +488,7 @@ def step_move(session: Session, *, actor: Actor, young_person_id: int, step_id: 
         before={"position": other.position},
         after={"position": step.position},
     )
+    _tell_young_person(session, plan, "plan_changed")
     session.commit()
     return step
 
