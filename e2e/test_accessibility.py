@@ -38,14 +38,15 @@ AXE_OPTIONS = {
 }
 NARROW = {"viewport": {"width": 320, "height": 640}}
 SKIP_PREFIXES = ("/logout", "/login/staff", "/auth/", "/static/", "/join/")
-MAX_PAGES = 40
+MAX_PAGES = 60  # a safety stop: the crawl must finish before it (asserted), so no page kind is skipped
 PER_SHAPE = 3  # pages of the same kind (e.g. /glossary/<term>, /plan/steps/<id>) visited at most
 
 
 def page_shape(path: str) -> str:
-    """/plan/steps/12 and /plan/steps/13 are the same kind of page."""
+    """/plan/steps/12 and /plan/steps/13 are the same kind of page, as are
+    /entitlements/staying-put and /entitlements/bursary (every route with a {slug})."""
     shape = re.sub(r"/\d+", "/{n}", path.split("?")[0])
-    return re.sub(r"^(/glossary|/plan/words)/[^/]+$", r"\1/{x}", shape)
+    return re.sub(r"^(/glossary|/plan/words|/entitlements|/staff/insights/themes)/[^/]+$", r"\1/{x}", shape)
 
 
 HTML_BUDGET = 14 * 1024
@@ -99,6 +100,8 @@ def crawl(page: Page, base_url: str, label: str) -> tuple[list[str], list[str]]:
                 seen.add(target)
                 shapes[shape] = shapes.get(shape, 0) + 1
                 queue.append(target)
+    if queue:
+        problems.append(f"{label}: the crawl stopped at {MAX_PAGES} pages with {len(queue)} still to visit")
     return visited, problems
 
 

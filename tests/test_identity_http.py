@@ -34,6 +34,19 @@ def test_young_person_signs_in_with_a_secure_cookie(client, db_session, world):
     assert "Hello, Ada" in client.get("/").text
 
 
+def test_the_session_cookie_is_secure_over_https(oidc_issuer, database, db_session, world):
+    from tests.conftest import make_settings
+    from tests.pagecheck import PageClient
+    from waymark.app import create_app
+
+    app = create_app(make_settings(oidc_issuer, base_url="https://waymark.example"), database=database)
+    with PageClient(app, base_url="https://waymark.example") as c:
+        response = login(c, world.yp.username, factories.PASSPHRASE)
+    assert response.status_code == 303
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(COOKIE + "="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:x"])
 def test_sign_in_never_redirects_to_another_site(client, world, next_url):
     response = login(client, world.yp.username, factories.PASSPHRASE, next=next_url)

@@ -36,8 +36,12 @@ def test_settings_come_from_waymark_environment_variables(monkeypatch):
     assert settings.port == 9123 and not settings.is_sqlite
 
 
-def test_demo_mode_fills_in_local_secrets():
+def test_demo_mode_fills_in_local_secrets(tmp_path, monkeypatch):
+    import waymark.settings
+
+    monkeypatch.setattr(waymark.settings, "VAR_DIR", tmp_path)  # not the checkout's var/
     settings = Settings(demo_mode=True, database_url="sqlite://").check()
+    assert (tmp_path / "demo-secret-key").exists()
     assert settings.secret_key is not None and len(settings.secret_key.get_secret_value()) >= 32
     assert settings.oidc_issuer == "http://127.0.0.1:9400"
 

@@ -330,6 +330,16 @@ def _check_step_fields(heading: str, text: str, owner: str, owner_name: str | No
     return text
 
 
+def step_is_in_plan_of(session: Session, *, step_id: int, young_person_id: int) -> bool:
+    """Is this step in this young person's plan? (Who may see the plan is checked apart.)"""
+    found = session.exec(
+        select(PlanStep.id)
+        .join(PathwayPlan, col(PathwayPlan.id) == col(PlanStep.plan_id))
+        .where(PlanStep.id == step_id, PathwayPlan.young_person_id == young_person_id)
+    ).first()
+    return found is not None
+
+
 def step_add(
     session: Session,
     *,

@@ -184,6 +184,14 @@ def step_add(
 
 @router.get("/young-people/{young_person_id}/plan/steps/{step_id}", dependencies=[requires(PLAN_EDIT)])
 def step_edit_page(request: Request, young_person_id: RecordId, step_id: RecordId, session: SessionDep) -> Response:
+    try:  # who may see this young person first (403), then whether the step is theirs (404)
+        identity_service.young_person_for_worker(
+            session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
+        )
+    except identity_service.NotFound:
+        raise HTTPException(404) from None
+    if not service.step_is_in_plan_of(session, step_id=step_id, young_person_id=young_person_id):
+        raise HTTPException(404)
     return record_page(request, session, young_person_id, editing=step_id)
 
 
