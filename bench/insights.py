@@ -1,7 +1,8 @@
 """Insights at scale, on SQLite and PostgreSQL: one council with 10,000 young people,
 20 consultations and 100,000 responses (200,000 answers: a feelings face and a free-text
 answer, half of them approved with themes), with the tallies the app keeps as answers
-arrive. GET /staff/insights (all consultations, and one consultation) is timed against
+arrive, and a priority round with 10,000 ballots (its results are on the page too).
+GET /staff/insights (all consultations, and one consultation) is timed against
 GET /healthz through the same stack in the same run. The issue's bar: under 300 ms.
 
 Run: make bench (or .venv/bin/python bench/insights.py); RESPONSES changes the size.
@@ -26,9 +27,11 @@ from waymark.identity.models import Tenant, User, UserRole
 from waymark.insights.models import AnswerTally, ResponseTally, ThemeTally
 from waymark.insights.tally import quarter_of
 from waymark.moderation.themes import keys as theme_keys
+from waymark.priorities.models import PriorityBallot, PriorityRound, PriorityVote
 
 RESPONSES = int(os.environ.get("RESPONSES", "100000"))
 YOUNG_PEOPLE, CONSULTATIONS, REPEAT = 10_000, 20, 20
+PRIORITY_BALLOTS = 10_000
 BANDS = ("13_15", "16_17", "18_20", "21_25")
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
 # Every answer row names the same columns (one executemany).
@@ -215,7 +218,44 @@ def fill(engine: db.Engine) -> tuple[int, int]:
             ],
         )
         assert conn.execute(select(text("count(*)")).select_from(Response.__table__)).scalar() == RESPONSES
+        fill_priorities(conn, rng, tenant_id=tenant_id, manager_id=manager_id, themes=themes, now=now)
     return manager_id, consultations[0]
+
+
+def fill_priorities(
+    conn: object, rng: random.Random, *, tenant_id: int, manager_id: int, themes: list, now: datetime
+) -> None:
+    """An open priority round with a ballot from every young person (3 votes each), so
+    the insights page also tallies PRIORITY_BALLOTS ballots."""
+    round_id = conn.execute(  # type: ignore[attr-defined]
+        insert(PriorityRound)
+        .values(
+            tenant_id=tenant_id,
+            title="Priorities",
+            summary="s",
+            easy_summary="",
+            themes=themes,
+            votes=3,
+            opens_on=date(2026, 1, 1),
+            closes_on=date(2027, 1, 1),
+            state="open",
+            created_by_id=manager_id,
+            created_at=now,
+        )
+        .returning(PriorityRound.id)
+    ).scalar()
+    ballots = conn.execute(  # type: ignore[attr-defined]
+        insert(PriorityBallot).returning(PriorityBallot.id),
+        [
+            {"round_id": round_id, "tenant_id": tenant_id, "mode": "standard", "cast_on": date(2026, 6, 1)}
+            for _ in range(PRIORITY_BALLOTS)
+        ],
+    ).all()
+    votes = []
+    for (ballot_id,) in ballots:
+        spread = Counter(rng.choices(themes, k=3))
+        votes += [{"ballot_id": ballot_id, "round_id": round_id, "theme": t, "votes": n} for t, n in spread.items()]
+    conn.execute(insert(PriorityVote), votes)  # type: ignore[attr-defined]
 
 
 def report(name: str, engine: db.Engine) -> None:

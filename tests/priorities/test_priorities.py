@@ -300,6 +300,15 @@ def test_officer_opens_a_round_and_panel_reads_results(client, db_session, world
         cast(db_session, world, round_, {"housing": 2, "money": 1})
     insights = client.get("/staff/insights")
     assert "What young people want us to work on first" in insights.text and "Priorities for 2027" in insights.text
+    from tests.consultations.test_consultations import make_open
+    from tests.updates.test_updates import answer
+
+    consultation, questions = make_open(db_session, world)
+    answer(db_session, world, consultation, questions)  # an export needs at least one response
+    export = client.get("/staff/insights/export.csv").text
+    # 6 voters is under the export threshold (10): no breakdown in the file.
+    assert "Priorities for 2027,Young people who voted:,,fewer than 10" in export
+    assert "Priorities for 2027,Votes,Where I live,hidden" in export
     client.cookies.clear()
     factories.sign_in(client, db_session, world.staff_by_role["panel_member"])
     results = client.get(f"/staff/priorities/{round_.id}")

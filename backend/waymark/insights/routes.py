@@ -119,6 +119,21 @@ def insights_export(request: Request, session: SessionDep, consultation: Consult
             rows.append(
                 (scope, name + " – " + t.gettext("young people"), label, comparison.cohort.parts[group].export())
             )
+    if data.selected is None:
+        from waymark.priorities import service as priorities
+
+        latest = priorities.latest_results(session, tenant_id=signed_in_actor(request).tenant_id, export=True)
+        if latest is not None:
+            rows.append((latest.round.title, t.gettext("Young people who voted:"), "", latest.voters.export()))
+            for theme in latest.order:
+                rows.append(
+                    (
+                        latest.round.title,
+                        t.gettext("Votes"),
+                        titles.get(theme, theme),
+                        latest.votes.parts[theme].export(),
+                    )
+                )
     header = [t.gettext("Scope"), t.gettext("Measure"), t.gettext("Group"), t.gettext("Count")]
     name = f"insights-{data.selected.id}.csv" if data.selected else "insights.csv"
     return csv_response(name, header, rows)

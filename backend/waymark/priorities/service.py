@@ -413,11 +413,11 @@ def tally_round(session: Session, round_: PriorityRound, *, export: bool = False
     )
 
 
-def latest_results(session: Session, *, tenant_id: int) -> Results | None:
+def latest_results(session: Session, *, tenant_id: int, export: bool = False) -> Results | None:
     """The newest round that has opened, for the insights page."""
     found = session.exec(
         select(PriorityRound)
         .where(PriorityRound.tenant_id == tenant_id, PriorityRound.state != "draft")
         .order_by(col(PriorityRound.opens_on).desc(), col(PriorityRound.id).desc())
     ).first()
-    return tally_round(session, found) if found is not None else None
+    return tally_round(session, found, export=export) if found is not None else None
