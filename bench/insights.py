@@ -31,7 +31,7 @@ from waymark.priorities.models import PriorityBallot, PriorityRound, PriorityVot
 
 RESPONSES = int(os.environ.get("RESPONSES", "100000"))
 YOUNG_PEOPLE, CONSULTATIONS, REPEAT = 10_000, 20, 20
-PRIORITY_BALLOTS = 10_000
+PRIORITY_BALLOTS = int(os.environ.get("PRIORITY_BALLOTS", "10000"))
 BANDS = ("13_15", "16_17", "18_20", "21_25")
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
 # Every answer row names the same columns (one executemany).
@@ -225,8 +225,10 @@ def fill(engine: db.Engine) -> tuple[int, int]:
 def fill_priorities(
     conn: object, rng: random.Random, *, tenant_id: int, manager_id: int, themes: list, now: datetime
 ) -> None:
-    """An open priority round with a ballot from every young person (3 votes each), so
-    the insights page also tallies PRIORITY_BALLOTS ballots."""
+    """An open priority round with PRIORITY_BALLOTS ballots (3 votes each), so the
+    insights page tallies them too. PRIORITY_BALLOTS=0 leaves the round out."""
+    if not PRIORITY_BALLOTS:
+        return
     round_id = conn.execute(  # type: ignore[attr-defined]
         insert(PriorityRound)
         .values(

@@ -96,7 +96,11 @@ class Response(SQLModel, table=True):
 
 class Answer(SQLModel, table=True):
     __tablename__ = "consultation_answer"
-    __table_args__ = (Index("ix_consultation_answer_moderation", "moderation"),)
+    __table_args__ = (
+        Index("ix_consultation_answer_moderation", "moderation"),
+        # Insights' quotes: the newest approved answers first, without sorting them all.
+        Index("ix_consultation_answer_moderation_moderated_at", "moderation", "moderated_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="consultation_response.id", index=True)
