@@ -249,6 +249,60 @@ def test_tampered_move_and_status_requests_are_400(client, db_session, world, pl
     )
 
 
+def test_complete_reopen_and_move_work_without_javascript(client, db_session, world, plan):
+    """Plain form posts (no htmx): each answers with a redirect back to the step."""
+    from waymark.pathway.models import PlanStep
+
+    _pa, steps = plan
+    factories.sign_in(client, db_session, world.pa)
+    token = factories.csrf_from(client.get(f"/staff/young-people/{world.yp.id}").text)
+    first = f"/staff/young-people/{world.yp.id}/plan/steps/{steps[0].id}"
+    done = client.post(first + "/status", data={"csrf_token": token, "status": "done", "version": "1"})
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#step-{steps[0].id}")
+    db_session.expire_all()
+    assert db_session.get(PlanStep, steps[0].id).status == "done"
+    reopened = client.post(first + "/status", data={"csrf_token": token, "status": "not_started", "version": "2"})
+    assert reopened.status_code == 303
+    stale = client.post(first + "/status", data={"csrf_token": token, "status": "done", "version": "1"})
+    assert stale.status_code in (409, 422) and "changed" in stale.text
+    second = service.step_add(
+        db_session, actor=_pa, young_person_id=world.yp.id, heading="accommodation", text="Visit the flat"
+    )
+    moved = client.post(
+        f"/staff/young-people/{world.yp.id}/plan/steps/{second.id}/move", data={"csrf_token": token, "direction": "up"}
+    )
+    assert moved.status_code == 303
+    db_session.expire_all()
+    view = service.plan_view_for_staff(db_session, actor=_pa, young_person_id=world.yp.id)
+    assert [s.text for s in view.steps_under("accommodation")] == ["Visit the flat", "Look at flats with your adviser"]
+
+
+def test_a_step_from_another_council_is_not_found(client, db_session, world, plan):
+    b_pa = actor_for_token(db_session, session_token(db_session, world.b_pa))
+    other = service.step_add(db_session, actor=b_pa, young_person_id=world.b_yp.id, heading="money", text="Bank")
+    factories.sign_in(client, db_session, world.pa)
+    token = factories.csrf_from(client.get(f"/staff/young-people/{world.yp.id}").text)
+    url = f"/staff/young-people/{world.yp.id}/plan/steps/{other.id}"
+    assert client.get(url).status_code == 404
+    assert client.post(url + "/status", data={"csrf_token": token, "status": "done", "version": "1"}).status_code == 404
+    client.cookies.clear()
+    factories.sign_in(client, db_session, world.yp)
+    token = factories.csrf_from(client.get("/plan").text)
+    feedback = client.post(
+        f"/plan/steps/{other.id}/feedback", data={"csrf_token": token, "kind": "disagree", "comment": "No"}
+    )
+    assert feedback.status_code == 404
+
+
+def session_token(db_session, user):
+    from waymark.identity.sessions import session_create
+    from waymark.settings import Settings
+
+    token = session_create(db_session, user=user, settings=Settings(_env_file=None))
+    db_session.commit()
+    return token
+
+
 def test_manager_reads_the_plan_but_cannot_change_it(client, db_session, world, plan):
     factories.sign_in(client, db_session, world.staff_by_role["manager"])
     page = client.get(f"/staff/young-people/{world.other_yp.id}")
