@@ -6,6 +6,7 @@ Tests call ``clock.freeze(...)`` / ``clock.advance(...)`` and ``clock.reset()``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 _frozen: datetime | None = None
@@ -43,3 +44,14 @@ def reset() -> None:
 def as_utc(value: datetime) -> datetime:
     """Datetimes read back from SQLite are naive; they are always stored as UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_iso_day(text: str) -> date | None:
+    """A date typed as YYYY-MM-DD (what a date field sends), or None."""
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -9,6 +9,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -31,7 +32,6 @@ from waymark.consultations.models import (
     Response,
     age_band,
 )
-from waymark.entitlements.models import YoungPersonFacts
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import Forbidden
@@ -58,8 +58,15 @@ class ConsultationClosed(ConsultationError):
 
 
 # ------------------------------------------------------------------ status
-def status(consultation: Consultation, today: date | None = None) -> str:
-    """draft, scheduled (published, not open yet), open or closed."""
+class OpensAndCloses(Protocol):
+    state: str
+    opens_on: date
+    closes_on: date
+
+
+def status(consultation: OpensAndCloses, today: date | None = None) -> str:
+    """draft, scheduled (published, not open yet), open or closed: for a consultation,
+    or anything else that opens and closes the same way (a priority round)."""
     today = today or clock.today()
     if consultation.state == DRAFT:
         return "draft"
@@ -398,11 +405,7 @@ def response_submit(
 
         if young_person_id is None:
             raise Forbidden()
-        person = identity_service.young_person_for_worker(
-            session, actor=actor, young_person_id=young_person_id, audit=False
-        )
-        if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-            raise Forbidden()
+        person = identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
         consultation = session.get(Consultation, consultation_id)
         if consultation is None or consultation.state == DRAFT or not is_for(consultation, person):
             raise NotFound()
@@ -416,24 +419,18 @@ def response_submit(
     answers = parse_answers(questions, raw)
     if not answers:
         raise ConsultationError("form", m.NOTHING_ANSWERED)
-    facts = session.get(YoungPersonFacts, person.id)
-    from waymark.contacts.models import ContactStatus
     from waymark.insights import tally
 
-    contact = session.get(ContactStatus, person.id)
     response = Response(
         consultation_id=consultation_id,
         tenant_id=consultation.tenant_id,
         young_person_id=None if anonymous else person.id,
         mode=mode,
         assisted_by_id=actor.user_id if mode == "assisted" else None,
-        age_band=_person_band(person),
-        care_status=person.care_status,
-        send=facts.send if facts is not None else None,
         quotes_allowed=quotes_allowed,
-        recent_contact=tally.recent_contact(contact.last_contact_on if contact else None, clock.today()),
         resume_token_hash=token_hash(resume_token(secret, key)) if anonymous else None,
         created_at=clock.now(),
+        **tally.respondent_groups(session, person),
     )
     session.add(response)
     session.flush()

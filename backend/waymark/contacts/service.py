@@ -116,9 +116,7 @@ def record_contact(
 ) -> Contact:
     """A worker records a contact with a young person on their caseload; the young
     person is asked to confirm it."""
-    identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
-    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()
+    identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     _check_kind_and_note(kind, note)
     _check_when(session, happened_at, young_person_id, actor.user_id)
     contact = Contact(

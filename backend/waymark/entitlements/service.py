@@ -93,11 +93,9 @@ def facts_update(
     unknown = set(values) - set(FACT_NAMES)
     if unknown:
         raise ValueError(f"unknown facts {sorted(unknown)}")
-    young_person = identity_service.young_person_for_worker(
-        session, actor=actor, young_person_id=young_person_id, audit=False
+    young_person = identity_service.young_person_for_current_worker(
+        session, actor=actor, young_person_id=young_person_id
     )
-    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()
     held = session.get(YoungPersonFacts, young_person_id)
     if held is None:
         held = YoungPersonFacts(young_person_id=young_person_id, tenant_id=young_person.tenant_id)
@@ -186,9 +184,7 @@ def question_done(session: Session, *, actor: Actor, young_person_id: int, slug:
     from waymark.audit.service import audit_record
     from waymark.identity import service as identity_service
 
-    identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
-    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()
+    identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     mark = session.get(EntitlementMark, (young_person_id, slug))
     if mark is None or mark.adviser_asked_at is None:
         raise NotFound()
@@ -335,9 +331,7 @@ def facts_report_done(session: Session, *, actor: Actor, young_person_id: int, r
     from waymark.audit.service import audit_record
     from waymark.identity import service as identity_service
 
-    identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
-    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()
+    identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     report = session.get(FactsReport, report_id)
     if report is None or report.young_person_id != young_person_id or report.resolved_at is not None:
         raise NotFound()

@@ -231,6 +231,16 @@ def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: 
     return user
 
 
+def young_person_for_current_worker(session: Session, *, actor: Actor, young_person_id: int) -> User:
+    """A young person on the actor's caseload today, for changes made on their behalf:
+    managers may look (``young_person_for_worker``) but only the young person's own
+    worker may act. ``NotFound`` or ``Forbidden`` otherwise; the caller audits."""
+    young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    if not is_current_worker(session, actor=actor, young_person_id=young_person_id):
+        raise Forbidden()
+    return young_person
+
+
 def is_current_worker(session: Session, *, actor: Actor, young_person_id: int) -> bool:
     """Is the actor assigned to this young person today?"""
     found = session.exec(
@@ -307,9 +317,7 @@ def invite_create(session: Session, *, actor: Actor, young_person_id: int) -> tu
     """A new one-time invite for a young person on the actor's caseload. Earlier unused
     invites for the same person stop working. Returns the invite and its code (shown
     once; only its hash is kept)."""
-    young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
-    if not is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()  # managers may look, only the young person's own worker invites
+    young_person = young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     invite, code = invite_issue(session, actor=actor, young_person=young_person)
     session.commit()
     return invite, code

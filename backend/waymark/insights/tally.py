@@ -16,7 +16,9 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
-from waymark.consultations.models import APPROVED, Answer, Question, Response
+from waymark import clock
+from waymark.consultations.models import APPROVED, Answer, Question, Response, age_band
+from waymark.identity.models import User
 from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeGroupTally, ThemeTally
 
 RECENT_CONTACT_MONTHS = 3
@@ -56,6 +58,25 @@ def _bump(session: Session, model: type[SQLModel], keys: dict[str, Any], column:
 
 def recent_contact(last_contact_on: date | None, today: date) -> bool:
     return last_contact_on is not None and last_contact_on >= today - relativedelta(months=RECENT_CONTACT_MONTHS)
+
+
+def respondent_groups(session: Session, person: User) -> dict[str, Any]:
+    """What a response or ballot is counted under for representativeness, read from the
+    young person today: age band, leaving-care status, SEND, in touch lately. These are
+    kept even when the answer is anonymous; nothing here names the person."""
+    from waymark.contacts.models import ContactStatus
+    from waymark.covenant.service import age_on
+    from waymark.entitlements.models import YoungPersonFacts
+
+    today = clock.today()
+    facts = session.get(YoungPersonFacts, person.id)
+    contact = session.get(ContactStatus, person.id)
+    return {
+        "age_band": age_band(age_on(person.date_of_birth, today)) if person.date_of_birth else None,
+        "care_status": person.care_status,
+        "send": facts.send if facts is not None else None,
+        "recent_contact": recent_contact(contact.last_contact_on if contact else None, today),
+    }
 
 
 def on_response(

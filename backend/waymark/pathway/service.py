@@ -292,11 +292,9 @@ def plan_history(session: Session, *, view: PlanView) -> list[PlanChange]:
 
 # ------------------------------------------------------- the adviser's side
 def _editable(session: Session, *, actor: Actor, young_person_id: int) -> tuple[PathwayPlan, User]:
-    young_person = identity_service.young_person_for_worker(
-        session, actor=actor, young_person_id=young_person_id, audit=False
+    young_person = identity_service.young_person_for_current_worker(
+        session, actor=actor, young_person_id=young_person_id
     )
-    if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-        raise Forbidden()
     return plan_ensure(session, young_person=young_person), young_person
 
 

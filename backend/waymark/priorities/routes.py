@@ -153,10 +153,10 @@ def _assisted_person(request: Request, session: Any, young_person_id: int) -> An
 
 
 def _assisted_round(request: Request, session: Any, round_id: int) -> PriorityRound:
-    found = session.get(PriorityRound, round_id)
-    if found is None or found.tenant_id != signed_in_actor(request).tenant_id or found.state == "draft":
-        raise HTTPException(404)
-    return found
+    try:
+        return service.for_assisting(session, actor=signed_in_actor(request), round_id=round_id)
+    except NotFound:
+        raise HTTPException(404) from None
 
 
 @router.get(ASSISTED, dependencies=[requires(CONSULTATIONS_ASSIST)])

@@ -9,17 +9,15 @@ number."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.service import audit_record
-from waymark.consultations.models import age_band
+from waymark.consultations.service import status
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import Forbidden
@@ -49,16 +47,6 @@ class PriorityError(Exception):
         self.params = dict(params or {})
 
 
-def status(round_: PriorityRound, today: date | None = None) -> str:
-    """draft, scheduled (opened, starts later), open or closed."""
-    today = today or clock.today()
-    if round_.state == "draft":
-        return "draft"
-    if round_.state == "closed" or today > round_.closes_on:
-        return "closed"
-    return "scheduled" if today < round_.opens_on else "open"
-
-
 # ------------------------------------------------------------- the officer
 def _require_officer(actor: Actor) -> None:
     if "participation_officer" not in actor.roles:
@@ -74,15 +62,6 @@ class RoundInput:
     votes: str = "3"
     opens_on: str = ""
     closes_on: str = ""
-
-
-def _day(text: str) -> date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 def _clean(data: RoundInput) -> dict[str, object]:
@@ -106,7 +85,7 @@ def _clean(data: RoundInput) -> dict[str, object]:
     votes = int(data.votes) if data.votes.strip().isdigit() and len(data.votes.strip()) < 3 else 0
     if not VOTES_MIN <= votes <= VOTES_MAX:
         errors["votes"] = m.VOTES_INVALID
-    opens, closes = _day(data.opens_on), _day(data.closes_on)
+    opens, closes = clock.parse_iso_day(data.opens_on), clock.parse_iso_day(data.closes_on)
     if opens is None:
         errors["opens_on"] = m.DATE_INVALID
     if closes is None:
@@ -224,6 +203,14 @@ def for_young_person(session: Session, *, actor: Actor, round_id: int) -> Priori
     return round_
 
 
+def for_assisting(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
+    """A round of the worker's council that has been opened (to vote with a young person)."""
+    round_ = _own(session, actor, round_id)
+    if round_.state == "draft":
+        raise NotFound()
+    return round_
+
+
 def has_voted(session: Session, *, round_id: int, young_person_id: int) -> bool:
     return session.get(PriorityVoter, (round_id, young_person_id)) is not None
 
@@ -294,14 +281,8 @@ def vote(
 
         if young_person_id is None:
             raise Forbidden()
-        person = identity_service.young_person_for_worker(
-            session, actor=actor, young_person_id=young_person_id, audit=False
-        )
-        if not identity_service.is_current_worker(session, actor=actor, young_person_id=young_person_id):
-            raise Forbidden()
-        round_ = _own(session, actor, round_id)
-        if round_.state == "draft":
-            raise NotFound()
+        person = identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
+        round_ = for_assisting(session, actor=actor, round_id=round_id)
         mode, anonymous = "assisted", False
     assert person is not None and person.id is not None
     if status(round_) != "open":
@@ -309,25 +290,16 @@ def vote(
     votes = parse_votes(round_, raw)
     if has_voted(session, round_id=round_id, young_person_id=person.id):
         return None
-    from waymark.contacts.models import ContactStatus
-    from waymark.covenant.service import age_on
-    from waymark.entitlements.models import YoungPersonFacts
     from waymark.insights import tally
 
-    facts = session.get(YoungPersonFacts, person.id)
-    contact = session.get(ContactStatus, person.id)
-    today = clock.today()
     ballot = PriorityBallot(
         round_id=round_id,
         tenant_id=round_.tenant_id,
         young_person_id=None if anonymous else person.id,
         mode=mode,
         assisted_by_id=actor.user_id if mode == "assisted" else None,
-        age_band=age_band(age_on(person.date_of_birth, today)) if person.date_of_birth else None,
-        care_status=person.care_status,
-        send=facts.send if facts is not None else None,
-        recent_contact=tally.recent_contact(contact.last_contact_on if contact else None, today),
-        cast_on=today,
+        cast_on=clock.today(),
+        **tally.respondent_groups(session, person),
     )
     session.add(ballot)
     session.add(PriorityVoter(round_id=round_id, young_person_id=person.id))
@@ -364,8 +336,12 @@ class Results:
     voters: disclosure.Cell
     votes: disclosure.Partition[str]
     order: list[str]  # themes as listed: by shown votes, then the suppressed in ballot order
-    withheld: bool  # no breakdown can be shown
     threshold: int
+
+    @property
+    def withheld(self) -> bool:
+        """No breakdown can be shown."""
+        return self.votes.withheld
 
 
 def results(session: Session, *, actor: Actor, round_id: int, export: bool = False) -> Results:
@@ -408,7 +384,6 @@ def tally_round(session: Session, round_: PriorityRound, *, export: bool = False
         voters=voters_cell,
         votes=partition,
         order=order,
-        withheld=partition.withheld,
         threshold=threshold,
     )
 

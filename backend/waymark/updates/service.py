@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -69,16 +68,6 @@ def _require_officer(actor: Actor) -> None:
         raise Forbidden()
 
 
-def _parse_day(text: str) -> date | None:
-    text = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _clean(session: Session, actor: Actor, data: UpdateInput) -> dict[str, Any]:
     """The update's fields, checked; raises ``UpdateInvalid`` with a message per field."""
     errors: dict[str, str] = {}
@@ -103,7 +92,7 @@ def _clean(session: Session, actor: Actor, data: UpdateInput) -> dict[str, Any]:
     elif len(reason) > REASON_MAX:
         errors["reason"] = m.REASON_TOO_LONG
     clean["reason"] = reason
-    day = _parse_day(data.happened_on)
+    day = clock.parse_iso_day(data.happened_on)
     if day is None:
         errors["happened_on"] = m.DATE_INVALID
     clean["happened_on"] = day
