@@ -94,8 +94,11 @@ def db_session(database: RollbackDatabase) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
-def _reset_clock() -> Iterator[None]:
+def _frozen_clock() -> Iterator[None]:
+    """Every test starts at factories.TEST_START with the clock frozen; autouse, so it
+    runs before the fixtures that build rows."""
     clock.reset()
+    clock.freeze(factories.TEST_START)
     yield
     clock.reset()
 

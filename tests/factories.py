@@ -6,9 +6,10 @@ Passphrases are hashed once per run (argon2id at full strength is slow on purpos
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,13 @@ from waymark.identity.sessions import COOKIE, session_create
 from waymark.settings import Settings
 
 PASSPHRASE = "correct horse battery staple"
+
+# Every test starts with the clock frozen at 09:00 UTC on this day (a Monday, not a bank
+# holiday), or on WAYMARK_TEST_TODAY=YYYY-MM-DD when it is set, so that nothing a test
+# builds depends on the day it runs.
+DEFAULT_TEST_TODAY = date(2026, 11, 23)
+TEST_TODAY = date.fromisoformat(os.environ.get("WAYMARK_TEST_TODAY") or DEFAULT_TEST_TODAY.isoformat())
+TEST_START = datetime.combine(TEST_TODAY, time(9, 0), tzinfo=UTC)
 _seq = itertools.count(1)
 
 
