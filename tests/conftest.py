@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -93,12 +94,20 @@ def db_session(database: RollbackDatabase) -> Iterator[Session]:
         yield session
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "clock_start(iso): start this test's frozen clock at this UTC time (a test about a given calendar)"
+    )
+
+
 @pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    """Every test starts at factories.TEST_START with the clock frozen; autouse, so it
-    runs before the fixtures that build rows."""
+def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with the clock frozen at factories.TEST_START, or where its
+    ``clock_start`` marker says; autouse, so it runs before the fixtures that build rows."""
+    marker = request.node.get_closest_marker("clock_start")
+    start = datetime.fromisoformat(marker.args[0]).replace(tzinfo=UTC) if marker else factories.TEST_START
     clock.reset()
-    clock.freeze(factories.TEST_START)
+    clock.freeze(start)
     yield
     clock.reset()
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from waymark import clock
+from waymark.demo import birthday_for
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
 from waymark.identity.sessions import COOKIE, session_create
@@ -30,6 +31,12 @@ DEFAULT_TEST_TODAY = date(2026, 11, 23)
 TEST_TODAY = date.fromisoformat(os.environ.get("WAYMARK_TEST_TODAY") or DEFAULT_TEST_TODAY.isoformat())
 TEST_START = datetime.combine(TEST_TODAY, time(9, 0), tzinfo=UTC)
 _seq = itertools.count(1)
+
+
+def born(age: int, days_since_birthday: int = 0) -> date:
+    """The date of birth of someone who is ``age`` today (the test clock), their last
+    birthday ``days_since_birthday`` days ago."""
+    return birthday_for(age, days_since_birthday, clock.today())
 
 
 @lru_cache
@@ -87,7 +94,7 @@ def make_young_person(
         full_name=name,
         username=(f"yp{n}" if username == "auto" else username),
         passphrase_hash=passphrase_hash() if with_passphrase else None,
-        date_of_birth=date_of_birth or date(2006, 5, 17),
+        date_of_birth=date_of_birth or born(20, 190),
         care_status=care_status,
     )
     session.add(user)

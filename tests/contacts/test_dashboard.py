@@ -3,7 +3,7 @@ lists that need a manager, computed from real rows."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -16,7 +16,6 @@ from waymark.identity.models import Assignment
 
 
 def test_timeliness_overdue_and_lists(client, db_session, world):
-    clock.freeze(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     world.pa.team, world.other_pa.team = "North", "South"
     db_session.add_all([world.pa, world.other_pa])
     # Both young people joined their caseloads 30 days ago (factories.assign). Ada had a
@@ -47,7 +46,6 @@ def test_timeliness_overdue_and_lists(client, db_session, world):
 
 
 def test_open_requests_disputes_handovers_and_worker_changes(db_session, world):
-    clock.freeze(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     manager = actor(db_session, world.staff_by_role["manager"])
     for _ in range(3):  # three changes of worker for Ada in a year
         current = service.identity_service.current_workers(db_session, young_person_id=world.yp.id)[0]

@@ -3,7 +3,7 @@ first-contact deadline."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -20,12 +20,8 @@ from waymark.identity.permissions import Forbidden
 from waymark.jobs import service as jobs
 
 
-def monday():
-    clock.freeze(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-
-
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_changing_a_worker_makes_a_handover_and_moves_open_requests(db_session, world):
-    monday()
     yp = actor(db_session, world.yp)
     service.about_me_save(
         db_session, actor=yp, values={"matters": "My little brother", "helps": "Texts first"}, agree=True
@@ -103,8 +99,8 @@ def test_bad_worker_choices_are_refused(db_session, world):
     assert db_session.exec(select(Handover)).all() == []
 
 
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_first_contact_overdue_tells_the_manager_unless_made_in_time(db_session, world):
-    monday()
     admin = actor(db_session, world.staff_by_role["admin"])
     late = service.change_worker(db_session, actor=admin, young_person_id=world.yp.id, new_worker_id=world.other_pa.id)
     on_time = service.change_worker(

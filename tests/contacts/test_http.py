@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from tests import factories
@@ -43,8 +44,8 @@ def test_bad_input_on_the_young_persons_forms_is_explained_and_kept(client, db_s
     assert db_session.exec(select(Contact)).all() == [] and db_session.exec(select(ReachRequest)).all() == []
 
 
+@pytest.mark.clock_start("2026-11-23T10:00")  # a Monday: the deadline below is two working days on
 def test_couldnt_reach_then_again_within_minutes(client, db_session, world):
-    clock.freeze(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     factories.sign_in(client, db_session, world.yp)
     token = factories.csrf_from(client.get("/contacts").text)
     response = client.post("/contacts/reach", data={"csrf_token": token, "method": "call", "tried_on": ""})

@@ -167,12 +167,8 @@ def test_contact_interval_is_8_weeks_or_2_months_where_the_council_houses_them(d
 
 
 # ------------------------------------------------------------- couldn't reach
-def monday_morning():
-    clock.freeze(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-
-
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_couldnt_reach_tells_the_worker_and_escalates_when_unanswered(db_session, world):
-    monday_morning()
     manager = world.staff_by_role["manager"]
     yp = actor(db_session, world.yp)
     request = service.reach_request(db_session, actor=yp, method="call", tried_at=clock.now() - timedelta(hours=1))
@@ -193,8 +189,8 @@ def test_couldnt_reach_tells_the_worker_and_escalates_when_unanswered(db_session
     assert job.done_at is not None and job.attempts == 1
 
 
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_an_answer_in_time_stops_the_escalation(db_session, world):
-    monday_morning()
     request = service.reach_request(db_session, actor=actor(db_session, world.yp), method="text", tried_at=clock.now())
     clock.advance(timedelta(hours=3))
     service.answer_reach(
@@ -207,8 +203,8 @@ def test_an_answer_in_time_stops_the_escalation(db_session, world):
     assert notes(db_session, "reach_request_escalated") == []
 
 
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_a_second_couldnt_reach_within_minutes_is_refused(db_session, world):
-    monday_morning()
     yp = actor(db_session, world.yp)
     service.reach_request(db_session, actor=yp, method="call", tried_at=clock.now())
     clock.advance(timedelta(minutes=5))
@@ -221,8 +217,8 @@ def test_a_second_couldnt_reach_within_minutes_is_refused(db_session, world):
     assert len(db_session.exec(select(ReachRequest)).all()) == 2
 
 
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_only_their_worker_or_a_manager_answers(db_session, world):
-    monday_morning()
     request = service.reach_request(db_session, actor=actor(db_session, world.yp), method="call", tried_at=clock.now())
     with pytest.raises(Forbidden):
         service.answer_reach(db_session, actor=actor(db_session, world.other_pa), request_id=request.id, answer="Hi")
@@ -234,6 +230,7 @@ def test_only_their_worker_or_a_manager_answers(db_session, world):
     assert db_session.get(ReachRequest, request.id).answered_by_id == world.staff_by_role["manager"].id
 
 
+@pytest.mark.clock_start("2026-11-23T09:00")  # a Monday: the dates below are working days from it
 def test_a_failing_job_is_retried_with_backoff_then_given_up(db_session):
     calls = []
 
@@ -242,7 +239,6 @@ def test_a_failing_job_is_retried_with_backoff_then_given_up(db_session):
         calls.append(payload)
         raise RuntimeError("boom")
 
-    monday_morning()
     jobs.enqueue(db_session, kind="test.always_fails", payload={"n": 1}, key="fails")
     db_session.commit()
     assert jobs.enqueue(db_session, kind="test.always_fails", key="fails") is None  # queued once only

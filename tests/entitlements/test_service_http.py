@@ -1,6 +1,6 @@
 """Entitlements over the real content: the checklist, the pages and the content check."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +11,7 @@ from waymark.cli import main
 from waymark.entitlements import service
 from waymark.entitlements.models import YoungPersonFacts
 from waymark.entitlements.rules import Outcome, birthday
+from waymark.glossary import service as glossary
 
 
 def test_the_content_loads_with_at_least_20_entitlements_in_every_category_used():
@@ -29,6 +30,11 @@ def test_the_content_loads_with_at_least_20_entitlements_in_every_category_used(
 
 
 def test_check_content_reports_every_file_and_passes():
+    # As on the day the content was last checked: whether it is stale today is the
+    # report's job (and the staff content page's), not a test's that must pass on any date.
+    checked = [e.last_checked for e in service.catalogue().values()]
+    checked += [t.last_checked for t in glossary.glossary().values()]
+    clock.freeze(datetime.combine(max(checked), time(9), tzinfo=UTC))
     result = CliRunner().invoke(main, ["check-content"])
     assert result.exit_code == 0, result.output
     assert "All content passes." in result.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -29,13 +28,13 @@ def respond(
     consultation,
     questions,
     *,
-    born=date(2006, 5, 17),
+    born=None,
     text=None,
     feeling="4",
     anonymous=False,
     quotes=True,
 ):
-    person = factories.make_young_person(db_session, world.a, date_of_birth=born)
+    person = factories.make_young_person(db_session, world.a, date_of_birth=born or factories.born(20, 190))
     fields = answers(questions, **{f"q{questions[0].id}": [feeling]})
     if text is not None:
         fields[f"q{questions[3].id}"] = [text]
@@ -123,8 +122,10 @@ def test_small_counts_are_suppressed_and_cannot_be_subtracted(db_session, world)
 def test_feelings_and_who_answered_compared_with_the_council(db_session, world):
     consultation, questions = make_open(db_session, world)
     for _ in range(6):
-        respond(db_session, world, consultation, questions, born=date(2008, 3, 1), feeling="5")  # 18
-    factories.make_young_person(db_session, world.a, date_of_birth=date(2014, 1, 1))  # 12: nobody that age answered
+        respond(db_session, world, consultation, questions, born=factories.born(18, 267), feeling="5")  # 18
+    factories.make_young_person(
+        db_session, world.a, date_of_birth=factories.born(12, 326)
+    )  # 12: nobody that age answered
     data = service.insights(db_session, actor=viewer(db_session, world), consultation_id=consultation.id)
     feelings = data.questions[0]
     assert feelings.result.parts["5"] == disclosure.shown(6)
@@ -216,7 +217,7 @@ def test_theme_report_has_counts_who_raised_it_quotes_and_updates(client, db_ses
 
     consultation, questions = make_open(db_session, world, title="Where you live")
     for n in range(6):
-        _p, r = respond(db_session, world, consultation, questions, born=date(2005, 1, 1), text=f"Damp flat {n}")
+        _p, r = respond(db_session, world, consultation, questions, born=factories.born(21, 326), text=f"Damp flat {n}")
         approve(db_session, world, r, ["housing"])
     officer = viewer(db_session, world)
     updates.publish(

@@ -5,7 +5,7 @@ managers on a controllable clock, the duty list, and "I feel unsafe"."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -143,8 +143,8 @@ def test_the_email_goes_through_a_real_smtp_server_without_the_words(db_session,
     assert db_session.exec(select(SafeguardingAlert)).one().emailed_at is not None
 
 
+@pytest.mark.clock_start("2026-11-23T22:00")  # a Monday evening
 def test_unacknowledged_in_time_goes_to_every_manager(db_session, world, smtp):
-    clock.freeze(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
     world.a.safeguarding_lead_id = world.pa.id  # the lead is an adviser this time
     world.a.safeguarding_ack_minutes = 30
     db_session.add(world.a)
@@ -160,8 +160,8 @@ def test_unacknowledged_in_time_goes_to_every_manager(db_session, world, smtp):
     assert len(smtp.messages) == 2 and "not yet acknowledged" in smtp.messages[1][1]
 
 
+@pytest.mark.clock_start("2026-11-23T22:00")  # a Monday evening
 def test_acknowledged_in_time_is_not_escalated(db_session, world, lead):
-    clock.freeze(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
     submit(db_session, world, RISK)
     alert = db_session.exec(select(SafeguardingAlert)).one()
     from waymark.safeguarding import service
