@@ -21,6 +21,8 @@ from playwright.sync_api import Browser, BrowserContext
 from werkzeug.serving import make_server
 
 from e2e.helpers import BUDGET_LINES, CHROMIUM, PHONE
+from tests.factories import TEST_START
+from waymark import clock
 
 # Authlib turns its own deprecation warnings on ("always") when first imported, ahead
 # of pytest's filters; importing it inside this block keeps that switch local.
@@ -152,6 +154,10 @@ def live_server(
     from waymark.demo import seed_demo
     from waymark.settings import Settings
 
+    # The server's clock runs from the suite's start (tests.factories.TEST_START, or
+    # WAYMARK_TEST_TODAY), not from today, so dates on every page are the same each run.
+    clock.reset()
+    clock.advance(TEST_START - clock.now())
     database_path = tmp_path_factory.mktemp("e2e-db") / "waymark.db"
     settings = Settings(
         demo_mode=True,
@@ -190,6 +196,7 @@ def live_server(
     thread.join(10)
     sock.close()
     engine.dispose()
+    clock.reset()
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Request, expect
+
+from waymark import clock
 
 CHROMIUM = "/usr/bin/chromium"
 PASSPHRASE = "riverside demo passphrase"
@@ -34,6 +39,16 @@ STAFF = {
 }
 
 BUDGET_LINES: list[str] = []  # measured figures, printed again at the end of the run
+
+
+@contextmanager
+def clock_moved(delta: timedelta) -> Iterator[None]:
+    """Move the live server's clock (it runs in this process) by ``delta``, and back."""
+    clock.advance(delta)
+    try:
+        yield
+    finally:
+        clock.advance(-delta)
 
 
 def report_budget(line: str) -> None:

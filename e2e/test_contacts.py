@@ -13,11 +13,10 @@ from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import PASSPHRASE, sign_in_staff, sign_in_young_person
+from e2e.helpers import PASSPHRASE, clock_moved, sign_in_staff, sign_in_young_person
 from e2e.test_accessibility import NARROW
 from e2e.test_pathway import accessibility_problems, switch_to_welsh
 from e2e.test_staff import NEW_PASSPHRASE
-from waymark import clock
 
 PRIYA, ALEX, SASHA = "priya@riverside.example", "alex@riverside.example", "sasha@riverside.example"
 
@@ -67,8 +66,7 @@ def test_an_unanswered_request_reaches_the_manager(base_url: str, make_context: 
     leah = make_context().new_page()
     sign_in_young_person(leah, "leah")
     tell_couldnt_reach(leah, "I sent a text or message", "No reply to my texts this week.")
-    try:
-        clock.advance(timedelta(days=6))  # past 2 working days, whatever today is
+    with clock_moved(timedelta(days=6)):  # past 2 working days, whatever today is
         alex = make_context().new_page()
         sign_in_staff(alex, ALEX, base_url)
         alex.goto("/inbox")
@@ -81,8 +79,6 @@ def test_an_unanswered_request_reaches_the_manager(base_url: str, make_context: 
         sign_in_young_person(leah, "leah")
         leah.goto("/contacts")
         expect(leah.locator("#reach li", has_text="No reply").first).to_contain_text("Passed to a manager")
-    finally:
-        clock.reset()
 
 
 def test_amara_confirms_a_contact(page: Page) -> None:

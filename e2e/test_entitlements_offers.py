@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import PASSPHRASE, sign_in_staff, sign_in_young_person
+from e2e.helpers import PASSPHRASE, clock_moved, sign_in_staff, sign_in_young_person
 from e2e.test_accessibility import NARROW
 from e2e.test_pathway import accessibility_problems, switch_to_welsh
 from e2e.test_staff import NEW_PASSPHRASE
@@ -85,16 +85,13 @@ def test_sam_sees_what_is_ending_soon(page: Page) -> None:
     page.goto("/entitlements")
     expect(page.get_by_role("heading", name="Ending soon")).to_have_count(0)
     last_day = birthday(born, 25) - timedelta(days=1)
-    try:
-        clock.advance(last_day - timedelta(days=120) - clock.today())
+    with clock_moved(last_day - timedelta(days=120) - clock.today()):
         sign_in_young_person(page, "sam")  # the move outlasts his session
         page.goto("/entitlements")
         ending = group(page, "Ending soon")
         item = ending.locator("li", has=page.get_by_role("link", name="A personal adviser up to 25"))
         expect(item).to_contain_text(f"You can get this until {long_date(last_day)}")
         expect(ending.locator("li", has=page.get_by_role("link", name="Help if you are a parent"))).to_have_count(0)
-    finally:
-        clock.reset()
 
 
 def test_leah_filters_offers_for_her(page: Page) -> None:

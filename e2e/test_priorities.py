@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.helpers import sign_in_staff, sign_in_young_person
 from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from waymark import clock
 
 
 def test_young_people_vote_and_staff_read_protected_results(
@@ -56,7 +57,7 @@ def test_young_people_vote_and_staff_read_protected_results(
     expect(jo.get_by_label("Title")).to_have_value("Spring 2027: what next?")
     problems += accessibility_problems(jo, "new round with errors", "en")
     jo.get_by_label("What young people are choosing, and why").fill("Pick the three things we should start on.")
-    jo.get_by_label("Closes on").fill((date.today() + timedelta(days=30)).isoformat())
+    jo.get_by_label("Closes on").fill((clock.today() + timedelta(days=30)).isoformat())
     jo.get_by_role("button", name="Save draft").click()
     expect(jo.get_by_role("status")).to_have_text("Saved.")
     jo.get_by_role("button", name="Open the round").click()
