@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from waymark.identity.permissions import COUNCIL_ADMIN
 from waymark.settings import Settings, SettingsError
 
 
@@ -233,7 +234,7 @@ def import_caseload(file: str, council_slug: str, admin_email: str, dry_run: boo
             raise click.ClickException(f"No council with the short name {council_slug!r}.")
         user = session.exec(select(User).where(User.email == admin_email.lower(), User.tenant_id == tenant.id)).first()
         actor = actor_for_user(session, user) if user is not None and user.is_active else None
-        if actor is None or "admin" not in actor.roles:
+        if actor is None or not actor.can(COUNCIL_ADMIN):
             raise click.ClickException(f"{admin_email} is not an active admin of {tenant.name}.")
         run = importer.check_file(session, actor=actor, filename=Path(file).name, data=Path(file).read_bytes())
         summary = run.summary

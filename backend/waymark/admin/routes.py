@@ -12,6 +12,7 @@ from waymark.admin import service
 from waymark.db import SessionDep
 from waymark.identity.permissions import (
     COUNCIL_ADMIN,
+    NEW_STAFF_ROLES,
     ROLE_LABELS,
     SIGNED_IN,
     STAFF_ROLES,
@@ -128,7 +129,7 @@ def _staff_values(user: Any) -> dict[str, str]:
 
 @router.get("/staff/admin/staff/new", dependencies=[requires(COUNCIL_ADMIN)])
 def staff_new(request: Request) -> Response:
-    return _staff_form(request, ParsedForm(values={}), ["personal_adviser"], None)
+    return _staff_form(request, ParsedForm(values={}), list(NEW_STAFF_ROLES), None)
 
 
 @router.post("/staff/admin/staff/new", dependencies=[requires(COUNCIL_ADMIN)])

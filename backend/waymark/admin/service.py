@@ -18,7 +18,7 @@ from waymark.admin import messages as m
 from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
-from waymark.identity.permissions import STAFF_ROLES, Forbidden
+from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
 from waymark.identity.service import NotFound, staff_with_roles
 
 
@@ -33,7 +33,7 @@ class Invalid(Exception):
 
 def require_admin(actor: Actor) -> None:
     """Council admin work is for the admin role only (routes check the permission too)."""
-    if "admin" not in actor.roles:
+    if not actor.can(COUNCIL_ADMIN):
         raise Forbidden()
 
 
@@ -259,7 +259,7 @@ def staff_save(
         errors["roles"] = m.ROLES_REQUIRED
     elif any(r not in STAFF_ROLES for r in chosen):
         errors["roles"] = m.ROLE_UNKNOWN
-    if user is not None and "admin" not in chosen and _is_last_admin(session, actor=actor, user=user):
+    if user is not None and not roles_grant(chosen, COUNCIL_ADMIN) and _is_last_admin(session, actor=actor, user=user):
         errors["roles"] = m.LAST_ADMIN
     if errors:
         raise Invalid(errors, params)
@@ -316,7 +316,7 @@ def _staff_snapshot(session: Session, user: User) -> dict[str, Any]:
 
 
 def _is_last_admin(session: Session, *, actor: Actor, user: User) -> bool:
-    admins = {u.id for u in staff_with_roles(session, tenant_id=actor.tenant_id, roles=["admin"])}
+    admins = {u.id for u in staff_with_roles(session, tenant_id=actor.tenant_id, roles=roles_with(COUNCIL_ADMIN))}
     return admins == {user.id}
 
 
@@ -327,7 +327,7 @@ def staff_set_active(session: Session, *, actor: Actor, user_id: int, active: bo
     if not active:
         if user.id == actor.user_id:
             raise Invalid({"active": m.SELF_DEACTIVATE})
-        if "admin" in row.roles and _is_last_admin(session, actor=actor, user=user):
+        if roles_grant(row.roles, COUNCIL_ADMIN) and _is_last_admin(session, actor=actor, user=user):
             raise Invalid({"active": m.LAST_ADMIN})
         if row.caseload:
             raise Invalid({"active": m.HAS_CASELOAD}, {"active": {"name": user.full_name}})

@@ -444,16 +444,13 @@ def _assisted_page(
     key: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    from waymark.identity import service as identity_service
-
-    actor = signed_in_actor(request)
-    try:
-        person = identity_service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id)
-    except identity_service.NotFound:
-        raise HTTPException(404) from None
-    consultation = session.get(service.Consultation, consultation_id)
-    if consultation is None or consultation.state == "draft" or not service.is_for(consultation, person):
-        raise HTTPException(404)
+    person, consultation = service.for_assisting(
+        session,
+        actor=signed_in_actor(request),
+        young_person_id=young_person_id,
+        consultation_id=consultation_id,
+        audit=True,
+    )
     return render(
         request,
         "consultations/answer.html",

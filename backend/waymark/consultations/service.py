@@ -34,7 +34,7 @@ from waymark.consultations.models import (
 )
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import CONSULTATIONS_RUN, Forbidden
 from waymark.identity.service import NotFound
 
 FEELINGS = (1, 2, 3, 4, 5)
@@ -89,7 +89,7 @@ def questions_of(session: Session, consultation_id: int) -> list[Question]:
 
 # ------------------------------------------------------------- the officer
 def _require_officer(actor: Actor) -> None:
-    if "participation_officer" not in actor.roles:
+    if not actor.can(CONSULTATIONS_RUN):
         raise Forbidden()
 
 
@@ -285,6 +285,22 @@ def open_for_person(session: Session, *, person: User) -> list[Consultation]:
     return [c for c in rows if status(c) == "open" and is_for(c, person)]
 
 
+def for_assisting(
+    session: Session, *, actor: Actor, young_person_id: int, consultation_id: int, audit: bool = False
+) -> tuple[User, Consultation]:
+    """A young person on the worker's caseload today and a published consultation meant
+    for them, to answer it with them (``audit`` records the view of the form page)."""
+    from waymark.identity import service as identity_service
+
+    person = identity_service.young_person_for_current_worker(
+        session, actor=actor, young_person_id=young_person_id, audit=audit
+    )
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None or consultation.state == DRAFT or not is_for(consultation, person):
+        raise NotFound()
+    return person, consultation
+
+
 def for_young_person(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
     """An open consultation meant for this young person (anything else is not found)."""
     if not actor.is_young_person:
@@ -401,14 +417,11 @@ def response_submit(
         if mode not in ("standard", "easy"):
             raise ConsultationError("mode", m.MODE_INVALID)
     else:
-        from waymark.identity import service as identity_service
-
         if young_person_id is None:
             raise Forbidden()
-        person = identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
-        consultation = session.get(Consultation, consultation_id)
-        if consultation is None or consultation.state == DRAFT or not is_for(consultation, person):
-            raise NotFound()
+        person, consultation = for_assisting(
+            session, actor=actor, young_person_id=young_person_id, consultation_id=consultation_id
+        )
         mode, anonymous = "assisted", False
     assert person is not None and person.id is not None and mode in MODES
     if status(consultation) != "open":

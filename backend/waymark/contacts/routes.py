@@ -238,22 +238,17 @@ def staff_answer_contact(
 def answer_reach(
     request: Request, request_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
 ) -> Response:
+    actor = signed_in_actor(request)
     form = parse_form(AnswerForm, raw, messages=FORM_MESSAGES)
-    found = session.get(service.ReachRequest, request_id)
-    if found is None or found.tenant_id != signed_in_actor(request).tenant_id:
-        raise HTTPException(404)
     if form.ok and form.data is not None:
         try:
-            service.answer_reach(
-                session, actor=signed_in_actor(request), request_id=request_id, answer=form.data.answer
-            )
+            found = service.answer_reach(session, actor=actor, request_id=request_id, answer=form.data.answer)
             return RedirectResponse(f"/staff/young-people/{found.young_person_id}#reach-{request_id}", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.ContactInputError as exc:
             form.add_error(f"answer-{request_id}", exc.message)
     else:
         form.errors = {f"answer-{request_id}": msg for msg in form.errors.values()}
+    found = service.reach_request_for(session, actor=actor, request_id=request_id)
     from waymark.pathway.staff_routes import record_page
 
     return record_page(request, session, found.young_person_id, form=form, form_name="reach", status_code=422)
@@ -311,9 +306,7 @@ def _change_page(
     request: Request, session: Any, young_person_id: int, form: ParsedForm[Any] | None, status_code: int = 200
 ) -> Response:
     actor = signed_in_actor(request)
-    person = session.get(service.User, young_person_id)
-    if person is None or person.tenant_id != actor.tenant_id or person.kind != "young_person":
-        raise HTTPException(404)
+    person = service.change_worker_for(session, actor=actor, young_person_id=young_person_id)
     workers = identity_service.current_workers(session, young_person_id=young_person_id)
     return render(
         request,

@@ -31,8 +31,16 @@ from waymark.contacts.models import (
 )
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
-from waymark.identity.models import Assignment, Tenant, User, UserRole
-from waymark.identity.permissions import Forbidden
+from waymark.identity.models import YOUNG_PERSON, Assignment, Tenant, User, UserRole
+from waymark.identity.permissions import (
+    ASSIGNMENTS_MANAGE,
+    CASELOAD_VIEW,
+    CONTACTS_DASHBOARD,
+    HANDOVER_VIEW_ANY,
+    REACH_ESCALATION,
+    Forbidden,
+    roles_with,
+)
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
@@ -79,7 +87,9 @@ def contact_interval_ends(tenant: Tenant, young_person: User, since: date) -> da
 def managers_for(session: Session, *, worker: User) -> list[User]:
     """Who a worker's unanswered requests go to: the managers in the worker's team, or
     every manager in the council when the team has none."""
-    managers = identity_service.staff_with_roles(session, tenant_id=worker.tenant_id, roles=["manager"])
+    managers = identity_service.staff_with_roles(
+        session, tenant_id=worker.tenant_id, roles=roles_with(REACH_ESCALATION)
+    )
     same_team = [u for u in managers if worker.team and u.team == worker.team]
     return same_team or managers
 
@@ -392,12 +402,18 @@ def _escalate_job(session: Session, payload: dict[str, object]) -> None:
     escalate(session, request_id=int(str(payload["request_id"])))
 
 
-def answer_reach(session: Session, *, actor: Actor, request_id: int, answer: str) -> ReachRequest:
-    """The worker (or a manager) answers; the young person is told."""
+def reach_request_for(session: Session, *, actor: Actor, request_id: int) -> ReachRequest:
+    """A "couldn't reach" request the worker (or a manager) may answer."""
     request = session.get(ReachRequest, request_id)
     if request is None or request.tenant_id != actor.tenant_id:
         raise NotFound()
     identity_service.young_person_for_worker(session, actor=actor, young_person_id=request.young_person_id, audit=False)
+    return request
+
+
+def answer_reach(session: Session, *, actor: Actor, request_id: int, answer: str) -> ReachRequest:
+    """The worker (or a manager) answers; the young person is told."""
+    request = reach_request_for(session, actor=actor, request_id=request_id)
     answer = answer.strip()
     if not answer:
         raise ContactInputError("answer", m.ANSWER_REQUIRED)
@@ -597,15 +613,24 @@ def assignable_workers(session: Session, *, tenant_id: int) -> list[User]:
         session.exec(
             select(User)
             .join(UserRole, col(UserRole.user_id) == col(User.id))
-            .where(User.tenant_id == tenant_id, UserRole.role == "personal_adviser", col(User.is_active).is_(True))
+            .where(
+                User.tenant_id == tenant_id,
+                col(UserRole.role).in_(roles_with(CASELOAD_VIEW)),
+                col(User.is_active).is_(True),
+            )
             .order_by(col(User.full_name))
         ).all()
     )
 
 
-def _require_assigner(actor: Actor) -> None:
-    if not ({"admin", "manager"} & set(actor.roles)):
+def change_worker_for(session: Session, *, actor: Actor, young_person_id: int) -> User:
+    """A young person in the council whose worker this manager or admin may change."""
+    if not actor.can(ASSIGNMENTS_MANAGE):
         raise Forbidden()
+    person = session.get(User, young_person_id)
+    if person is None or person.tenant_id != actor.tenant_id or person.kind != YOUNG_PERSON:
+        raise NotFound()
+    return person
 
 
 def _handover_snapshot(session: Session, *, young_person: User) -> dict[str, object]:
@@ -679,10 +704,7 @@ def change_worker(
 
     The caseload import passes ``commit=False`` (its whole file is one transaction)
     and the ids of ``workers`` it has already checked are assignable."""
-    _require_assigner(actor)
-    person = session.get(User, young_person_id)
-    if person is None or person.tenant_id != actor.tenant_id or person.kind != "young_person":
-        raise NotFound()
+    person = change_worker_for(session, actor=actor, young_person_id=young_person_id)
     new_worker = session.get(User, new_worker_id)
     if workers is None:
         workers = {w.id for w in assignable_workers(session, tenant_id=actor.tenant_id) if w.id is not None}
@@ -782,7 +804,7 @@ def handover_for(session: Session, *, actor: Actor, handover_id: int) -> Handove
     handover = session.get(Handover, handover_id)
     if handover is None or handover.tenant_id != actor.tenant_id:
         raise NotFound()
-    if handover.to_worker_id != actor.user_id and "manager" not in actor.roles:
+    if handover.to_worker_id != actor.user_id and not actor.can(HANDOVER_VIEW_ANY):
         raise Forbidden()
     audit_record(
         session,
@@ -858,7 +880,7 @@ class CouncilRow:
 def council_workers(session: Session, *, tenant_id: int) -> list[CouncilRow]:
     """Every young person in the council with their workers today (two queries)."""
     people = session.exec(
-        select(User).where(User.tenant_id == tenant_id, User.kind == "young_person").order_by(col(User.full_name))
+        select(User).where(User.tenant_id == tenant_id, User.kind == YOUNG_PERSON).order_by(col(User.full_name))
     ).all()
     today = clock.today()
     pairs = session.exec(
@@ -927,7 +949,7 @@ def dashboard(session: Session, *, actor: Actor, team: str | None = None) -> Das
     overdue; open "couldn't reach" requests; disputed contacts; handovers not read;
     first contacts overdue; worker changes in the last 12 months. A fixed number of
     queries, each reading at most one row per young person or per open item."""
-    if "manager" not in actor.roles:
+    if not actor.can(CONTACTS_DASHBOARD):
         raise Forbidden()
     tenant = session.get(Tenant, actor.tenant_id)
     assert tenant is not None
@@ -951,7 +973,7 @@ def dashboard(session: Session, *, actor: Actor, team: str | None = None) -> Das
         )
         .join(Assignment, col(Assignment.young_person_id) == col(User.id))
         .join(ContactStatus, col(ContactStatus.young_person_id) == col(User.id), isouter=True)
-        .where(User.tenant_id == actor.tenant_id, User.kind == "young_person", Assignment.tenant_id == actor.tenant_id)
+        .where(User.tenant_id == actor.tenant_id, User.kind == YOUNG_PERSON, Assignment.tenant_id == actor.tenant_id)
         .where(current)
     ).all()
     teams_available = sorted({w.team for w in workers.values() if w.team})

@@ -15,10 +15,9 @@ from waymark import clock
 from waymark.covenant.models import APPROVED, CATEGORIES, PENDING, REJECTED, Offer
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import OFFERS_REVIEW, Forbidden, roles_with
 from waymark.identity.service import NotFound
 
-REVIEWER_ROLES = ("moderator", "admin")
 MAX_QUERY = 80
 
 
@@ -157,12 +156,16 @@ def _fields(data: OfferInput) -> dict[str, object]:
 def _reviewers(session: Session, tenant_id: int) -> list[int]:
     from waymark.identity.service import staff_with_roles
 
-    return [u.id for u in staff_with_roles(session, tenant_id=tenant_id, roles=REVIEWER_ROLES) if u.id is not None]
+    return [
+        u.id
+        for u in staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(OFFERS_REVIEW))
+        if u.id is not None
+    ]
 
 
 # ------------------------------------------------------------------- review
 def _require_reviewer(actor: Actor) -> None:
-    if not any(role in actor.roles for role in REVIEWER_ROLES):
+    if not actor.can(OFFERS_REVIEW):
         raise Forbidden()
 
 

@@ -14,7 +14,7 @@ from waymark.entitlements.models import CouncilAmount, EntitlementMark, FactsRep
 from waymark.entitlements.rules import FACTS, Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import COUNCIL_AMOUNTS_EDIT, Forbidden
 from waymark.identity.service import NotFound
 from waymark.settings import ROOT
 
@@ -252,7 +252,7 @@ def council_amounts_update(session: Session, *, actor: Actor, values: dict[str, 
     with the before and after; takes effect at once."""
     from waymark.audit.service import audit_record
 
-    if not actor.is_staff or "admin" not in actor.roles:
+    if not actor.is_staff or not actor.can(COUNCIL_AMOUNTS_EDIT):
         raise Forbidden()
     unknown = set(values) - set(council_settings())
     if unknown:

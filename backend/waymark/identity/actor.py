@@ -26,6 +26,6 @@ class Actor:
         return not self.is_young_person
 
     def can(self, permission: str) -> bool:
-        from waymark.identity.permissions import role_has
+        from waymark.identity.permissions import roles_grant
 
-        return any(role_has(role, permission) for role in self.roles)
+        return roles_grant(self.roles, permission)

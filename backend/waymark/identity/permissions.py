@@ -8,11 +8,13 @@ listed in ``PUBLIC_ROUTES`` so that making a page public is a visible decision.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Depends, Request
 
 from waymark.db import SessionDep
+from waymark.errors import Forbidden, NotSignedIn
 from waymark.identity.actor import Actor
 from waymark.web.i18n import N_
 
@@ -72,6 +74,12 @@ INSIGHTS_VIEW = "insights.view"  # aggregated themes and who answered, with disc
 COUNCIL_ADMIN = "council.admin"  # council settings, staff accounts, caseload import and invite letters
 HANDOVER_VIEW = "handover.view"  # reading a handover (the new worker, or a manager; checked in the service)
 MY_DATA = "my_data.own"  # a young person seeing, downloading and deleting what Waymark holds about them
+# What a manager of the council does beyond the routes (services ask with actor.can or roles_with):
+COUNCIL_RECORDS_VIEW = "council_records.view"  # any young person's record in the council, not only a caseload
+SAFEGUARDING_OVERSIGHT = "safeguarding.oversight"  # every alert on the duty list; told when one waits too long
+REACH_ESCALATION = "reach.escalation"  # told when a "couldn't reach" goes unanswered in time
+HANDOVER_VIEW_ANY = "handover.view_any"  # any handover in the council, not only one to themselves
+UPDATE_COMMENTS_ALL = "update_comments.all"  # every checked "say more" comment, not only quotable ones
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "young_person": frozenset(
@@ -93,7 +101,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "participation_officer": frozenset(
-        {CONTENT_STATUS_VIEW, CONSULTATIONS_RUN, INSIGHTS_VIEW, UPDATES_PUBLISH, UPDATES_STAFF_VIEW, THEME_LEADS_EDIT}
+        {
+            CONTENT_STATUS_VIEW,
+            CONSULTATIONS_RUN,
+            INSIGHTS_VIEW,
+            UPDATES_PUBLISH,
+            UPDATES_STAFF_VIEW,
+            UPDATE_COMMENTS_ALL,
+            THEME_LEADS_EDIT,
+        }
     ),
     "moderator": frozenset({OFFERS_REVIEW, CONTENT_STATUS_VIEW, MODERATION}),
     "manager": frozenset(
@@ -108,6 +124,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MODERATION_LOG_VIEW,
             INSIGHTS_VIEW,
             UPDATES_STAFF_VIEW,
+            COUNCIL_RECORDS_VIEW,
+            SAFEGUARDING_OVERSIGHT,
+            REACH_ESCALATION,
+            HANDOVER_VIEW_ANY,
         }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE, COUNCIL_ADMIN}),
@@ -154,18 +174,24 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+# The roles a new member of staff is offered first on the admin's form.
+NEW_STAFF_ROLES = ("personal_adviser",)
+
+
 def role_has(role: str, permission: str) -> bool:
     if permission in (PUBLIC, SIGNED_IN):
         return True
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
-class NotSignedIn(Exception):
-    """Raised when a route needs a signed-in person; handled by a redirect to /login."""
+def roles_grant(roles: Iterable[str], permission: str) -> bool:
+    """Whether someone holding ``roles`` may do ``permission`` (Actor.can for an actor)."""
+    return any(role_has(role, permission) for role in roles)
 
 
-class Forbidden(Exception):
-    """Raised when the person lacks a permission or the object is not theirs."""
+def roles_with(permission: str) -> list[str]:
+    """The roles that hold ``permission``, for finding the people who do (a query on roles)."""
+    return [role for role in ROLES if role_has(role, permission)]
 
 
 def requires(permission: str) -> Any:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.service import audit_record
+from waymark.errors import Forbidden, NotFound
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User
@@ -28,7 +29,7 @@ from waymark.identity.passphrase import (
     passphrase_problem,
     verify_passphrase,
 )
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import COUNCIL_RECORDS_VIEW
 from waymark.settings import Settings
 
 
@@ -55,10 +56,6 @@ class InviteInvalid(IdentityError):
 
 class StaffNotRecognised(IdentityError):
     pass
-
-
-class NotFound(Exception):
-    """The record does not exist, or is in another council (we do not say which)."""
 
 
 # ------------------------------------------------------------------ throttling
@@ -214,7 +211,9 @@ def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: 
     user = session.get(User, young_person_id)
     if user is None or user.tenant_id != actor.tenant_id or user.kind != YOUNG_PERSON:
         raise NotFound()
-    if not ("manager" in actor.roles or is_current_worker(session, actor=actor, young_person_id=young_person_id)):
+    if not (
+        actor.can(COUNCIL_RECORDS_VIEW) or is_current_worker(session, actor=actor, young_person_id=young_person_id)
+    ):
         audit_record(session, actor=actor, action="young_person.view_refused", subject_id=young_person_id)
         session.commit()
         raise Forbidden()
@@ -231,11 +230,14 @@ def young_person_for_worker(session: Session, *, actor: Actor, young_person_id: 
     return user
 
 
-def young_person_for_current_worker(session: Session, *, actor: Actor, young_person_id: int) -> User:
+def young_person_for_current_worker(
+    session: Session, *, actor: Actor, young_person_id: int, audit: bool = False
+) -> User:
     """A young person on the actor's caseload today, for changes made on their behalf:
     managers may look (``young_person_for_worker``) but only the young person's own
-    worker may act. ``NotFound`` or ``Forbidden`` otherwise; the caller audits."""
-    young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    worker may act. ``NotFound`` or ``Forbidden`` otherwise; the caller audits what it
+    changes (``audit`` records the view, for a page that only shows)."""
+    young_person = young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=audit)
     if not is_current_worker(session, actor=actor, young_person_id=young_person_id):
         raise Forbidden()
     return young_person

@@ -25,7 +25,7 @@ from waymark.contacts.models import ContactStatus
 from waymark.entitlements.models import YoungPersonFacts
 from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Tenant, User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import INSIGHTS_VIEW, THEME_LEADS_EDIT, Forbidden
 from waymark.identity.service import NotFound
 from waymark.insights import disclosure
 from waymark.insights.disclosure import Cell, Partition
@@ -34,7 +34,6 @@ from waymark.insights.tally import RECENT_CONTACT_MONTHS
 from waymark.moderation import themes as theme_list
 
 K = TypeVar("K", str, int)
-VIEWER_ROLES = frozenset({"participation_officer", "manager", "panel_member"})
 DIMENSIONS = ("age_band", "care_status", "send", "recent_contact")
 GROUPS: dict[str, tuple[str, ...]] = {
     "age_band": ("under_13", "13_15", "16_17", "18_20", "21_25", UNKNOWN),
@@ -57,7 +56,7 @@ def lead_names(session: Session, *, tenant_id: int) -> dict[str, str]:
 
 
 def require_viewer(actor: Actor) -> None:
-    if not VIEWER_ROLES & actor.roles:
+    if not actor.can(INSIGHTS_VIEW):
         raise Forbidden()
 
 
@@ -360,9 +359,6 @@ def theme_report(session: Session, *, actor: Actor, theme: str) -> ThemeReport:
     )
 
 
-LEAD_EDITORS = frozenset({"participation_officer"})
-
-
 def leads_for(session: Session, *, actor: Actor) -> dict[str, int]:
     require_viewer(actor)
     rows = session.exec(select(ThemeLead.theme, ThemeLead.user_id).where(ThemeLead.tenant_id == actor.tenant_id))
@@ -373,7 +369,7 @@ def set_leads(session: Session, *, actor: Actor, leads: dict[str, int | None]) -
     """Name (or clear) each theme's lead: a member of the council's staff."""
     from waymark.audit.service import audit_record
 
-    if not LEAD_EDITORS & actor.roles:
+    if not actor.can(THEME_LEADS_EDIT):
         raise Forbidden()
     from waymark.admin.service import council_staff
 

@@ -26,7 +26,7 @@ from waymark.consultations.models import (
     Response,
 )
 from waymark.identity.actor import Actor
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, Forbidden
 from waymark.identity.service import NotFound
 from waymark.moderation import messages as m
 from waymark.moderation import themes as theme_list
@@ -70,7 +70,7 @@ class QueueItem:
 
 
 def _require_moderator(actor: Actor) -> None:
-    if "moderator" not in actor.roles:
+    if not actor.can(MODERATION):
         raise Forbidden()
 
 
@@ -280,7 +280,7 @@ def decide_comment(
 
 def log(session: Session, *, actor: Actor, limit: int = 200) -> list[AuditEvent]:
     """Who decided what, when and why (managers)."""
-    if "manager" not in actor.roles:
+    if not actor.can(MODERATION_LOG_VIEW):
         raise Forbidden()
     return list(
         session.exec(

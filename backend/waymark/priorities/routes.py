@@ -210,7 +210,7 @@ def staff_rounds(request: Request, session: SessionDep) -> Response:
         {
             "rounds": found,
             "status_of": service.status,
-            "can_run": "participation_officer" in actor.roles,
+            "can_run": actor.can(CONSULTATIONS_RUN),
             "state_labels": m.STATE_LABELS,
             "saved": request.query_params.get("saved"),
         },

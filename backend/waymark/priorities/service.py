@@ -20,7 +20,7 @@ from waymark.audit.service import audit_record
 from waymark.consultations.service import status
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import CONSULTATIONS_RUN, INSIGHTS_VIEW, Forbidden
 from waymark.identity.service import NotFound, tenant_get
 from waymark.insights import disclosure
 from waymark.moderation import themes as theme_list
@@ -35,7 +35,6 @@ from waymark.priorities.models import (
 )
 
 TITLE_MAX, SUMMARY_MAX = 120, 2000
-RESULT_VIEWERS = frozenset({"participation_officer", "manager", "panel_member"})
 
 
 class PriorityError(Exception):
@@ -49,7 +48,7 @@ class PriorityError(Exception):
 
 # ------------------------------------------------------------- the officer
 def _require_officer(actor: Actor) -> None:
-    if "participation_officer" not in actor.roles:
+    if not actor.can(CONSULTATIONS_RUN):
         raise Forbidden()
 
 
@@ -165,10 +164,10 @@ def close(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
 
 def council_rounds(session: Session, *, actor: Actor) -> list[PriorityRound]:
     """Every round of the council (drafts only for the officer)."""
-    if not RESULT_VIEWERS & actor.roles:
+    if not actor.can(INSIGHTS_VIEW):
         raise Forbidden()
     query = select(PriorityRound).where(PriorityRound.tenant_id == actor.tenant_id)
-    if "participation_officer" not in actor.roles:
+    if not actor.can(CONSULTATIONS_RUN):
         query = query.where(PriorityRound.state != "draft")
     return list(session.exec(query.order_by(col(PriorityRound.opens_on).desc(), col(PriorityRound.id).desc())).all())
 
@@ -351,7 +350,7 @@ def results(session: Session, *, actor: Actor, round_id: int, export: bool = Fal
         round_ = for_young_person(session, actor=actor, round_id=round_id)
         if status(round_) != "closed":  # running totals could sway the votes still to come
             raise NotFound()
-    elif RESULT_VIEWERS & actor.roles:
+    elif actor.can(INSIGHTS_VIEW):
         round_ = _own(session, actor, round_id)
     else:
         raise Forbidden()

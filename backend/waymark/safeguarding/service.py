@@ -18,7 +18,7 @@ from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import SAFEGUARDING_OVERSIGHT, Forbidden, roles_with
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
@@ -38,7 +38,7 @@ def lead_of(session: Session, tenant: Tenant) -> User | None:
 def managers_of(session: Session, tenant_id: int) -> list[User]:
     from waymark.identity.service import staff_with_roles
 
-    return staff_with_roles(session, tenant_id=tenant_id, roles=["manager"])
+    return staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(SAFEGUARDING_OVERSIGHT))
 
 
 def raise_alert(
@@ -206,7 +206,7 @@ def _escalate_job(session: Session, payload: dict[str, Any]) -> None:
 def _require_duty(session: Session, actor: Actor) -> Tenant:
     tenant = session.get(Tenant, actor.tenant_id)
     assert tenant is not None
-    if actor.user_id != tenant.safeguarding_lead_id and "manager" not in actor.roles:
+    if actor.user_id != tenant.safeguarding_lead_id and not actor.can(SAFEGUARDING_OVERSIGHT):
         raise Forbidden()
     return tenant
 

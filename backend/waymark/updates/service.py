@@ -21,7 +21,7 @@ from waymark.audit.service import audit_record
 from waymark.consultations.models import APPROVED, DRAFT, PENDING, SAFEGUARDING, Consultation, Response
 from waymark.consultations.service import token_hash
 from waymark.identity.actor import Actor
-from waymark.identity.permissions import Forbidden
+from waymark.identity.permissions import UPDATE_COMMENTS_ALL, UPDATES_PUBLISH, UPDATES_STAFF_VIEW, Forbidden
 from waymark.identity.service import NotFound
 from waymark.insights.service import lead_names
 from waymark.jobs import service as jobs
@@ -41,7 +41,6 @@ from waymark.updates.models import (
 NOTIFY_JOB = "updates.notify"
 COMMENTS_PER_UPDATE = 5  # a young person's comments on one update, to keep the queue usable
 TITLE_MAX, SAID_MAX, DID_MAX, REASON_MAX = 120, 1000, 2000, 1000
-STAFF_VIEWERS = frozenset({"participation_officer", "manager", "panel_member"})
 _SNAPSHOT = ("title", "said", "did", "status", "reason", "happened_on", "themes", "consultation_ids")
 
 
@@ -64,7 +63,7 @@ class UpdateInput:
 
 
 def _require_officer(actor: Actor) -> None:
-    if "participation_officer" not in actor.roles:
+    if not actor.can(UPDATES_PUBLISH):
         raise Forbidden()
 
 
@@ -264,7 +263,7 @@ def _views(session: Session, actor: Actor, updates: Sequence[Update]) -> list[Up
             .order_by(col(UpdateComment.moderated_at), col(UpdateComment.id))
         ):
             approved[update_id] = approved.get(update_id, 0) + 1
-            if text and (allowed or "participation_officer" in actor.roles):
+            if text and (allowed or actor.can(UPDATE_COMMENTS_ALL)):
                 quotes.setdefault(update_id, []).append(text)
     return [
         UpdateView(
@@ -283,7 +282,7 @@ def _views(session: Session, actor: Actor, updates: Sequence[Update]) -> list[Up
 
 def feed(session: Session, *, actor: Actor, limit: int = 50) -> list[UpdateView]:
     """The council's updates, newest first (young people, and staff who may see them)."""
-    if actor.is_staff and not STAFF_VIEWERS & actor.roles:
+    if actor.is_staff and not actor.can(UPDATES_STAFF_VIEW):
         raise Forbidden()
     updates = session.exec(
         select(Update)
@@ -295,7 +294,7 @@ def feed(session: Session, *, actor: Actor, limit: int = 50) -> list[UpdateView]
 
 
 def view(session: Session, *, actor: Actor, update_id: int) -> UpdateView:
-    if actor.is_staff and not STAFF_VIEWERS & actor.roles:
+    if actor.is_staff and not actor.can(UPDATES_STAFF_VIEW):
         raise Forbidden()
     return _views(session, actor, [_own(session, actor, update_id)])[0]
 

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from waymark import db
 from waymark.db import SessionDep
 from waymark.identity import service as identity_service
-from waymark.identity.permissions import PUBLIC, current_actor, requires
+from waymark.identity.permissions import CASELOAD_VIEW, PUBLIC, current_actor, requires
 from waymark.identity.routes import safe_next
 from waymark.web import i18n
 from waymark.web.assets import FRONTEND_DIR, PRECACHE, build_version, static_url
@@ -32,7 +32,7 @@ def home(request: Request, session: SessionDep) -> Response:
     if actor.is_young_person:
         context["workers"] = identity_service.current_workers(session, young_person_id=actor.user_id)
         return render(request, "web/home_young_person.html", context)
-    if "personal_adviser" in actor.roles:
+    if actor.can(CASELOAD_VIEW):
         context["caseload"] = identity_service.caseload_for(session, actor=actor)
     return render(request, "web/home_staff.html", context)
 
