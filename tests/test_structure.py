@@ -2,6 +2,7 @@
 
 - Only ``identity/permissions.py`` knows which role may do what: elsewhere code asks
   ``actor.can(PERMISSION)`` or ``roles_with(PERMISSION)``, never names a staff role.
+- A service's ``NotFound`` becomes the 404 page in one handler, not in each route.
 """
 
 from __future__ import annotations
@@ -68,3 +69,29 @@ def test_the_role_check_finds_what_it_looks_for() -> None:
         'context = {"young_person": person}\n'
     )
     assert sorted(line for line, _ in role_name_uses(tree)) == [1, 2, 2, 3, 4]
+
+
+def _converts_not_found(handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    name = kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", "")
+    if name != "NotFound" or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Raise):
+        return False
+    raised = handler.body[0].exc
+    return (
+        isinstance(raised, ast.Call)
+        and getattr(raised.func, "id", "") == "HTTPException"
+        and [getattr(a, "value", None) for a in raised.args] == [404]
+    )
+
+
+def test_routes_leave_not_found_to_the_one_handler() -> None:
+    """web/errors.py answers a service's NotFound with the 404 page; routes do not."""
+    found = [
+        f"{name}:{node.lineno}"
+        for name, tree in modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ExceptHandler) and _converts_not_found(node)
+    ]
+    assert not found, "let NotFound reach web/errors.py:\n" + "\n".join(found)
+    example = ast.parse("try:\n    f()\nexcept service.NotFound:\n    raise HTTPException(404) from None\n")
+    assert any(_converts_not_found(n) for n in ast.walk(example) if isinstance(n, ast.ExceptHandler))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -17,7 +17,7 @@ from waymark.db import SessionDep
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import COUNCIL_ADMIN, requires, signed_in_actor
 from waymark.identity.routes import public_base_url
-from waymark.identity.service import NotFound, tenant_get
+from waymark.identity.service import tenant_get
 from waymark.web.csvfile import csv_response
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale, translations
@@ -34,10 +34,7 @@ def _problem_text(request: Request, problem: dict[str, Any]) -> str:
 
 
 def _run_or_404(session: Any, actor: Actor, run_id: int) -> ImportRun:
-    try:
-        return importer.run_for(session, actor=actor, run_id=run_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    return importer.run_for(session, actor=actor, run_id=run_id)
 
 
 # -------------------------------------------------------------------- upload
@@ -126,8 +123,6 @@ def import_start(request: Request, run_id: RecordId, session: SessionDep) -> Res
     actor = signed_in_actor(request)
     try:
         total = importer.start(session, actor=actor, run_id=run_id)
-    except NotFound:
-        raise HTTPException(404) from None
     except importer.FileRefused:
         return RedirectResponse(f"/staff/admin/import/{run_id}", status_code=303)
     progress.report(run_id, "checking", 0, total)
@@ -201,8 +196,5 @@ async def invite_letters(request: Request, session: SessionDep) -> Response:
 
 @router.post("/invites/{invite_id}/cancel", dependencies=[requires(COUNCIL_ADMIN)])
 def invite_cancel(request: Request, invite_id: RecordId, session: SessionDep) -> Response:
-    try:
-        invites.cancel(session, actor=signed_in_actor(request), invite_id=invite_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    invites.cancel(session, actor=signed_in_actor(request), invite_id=invite_id)
     return RedirectResponse("/staff/admin/invites?cancelled=1", status_code=303)

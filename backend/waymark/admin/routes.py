@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from waymark.admin import service
@@ -20,7 +20,7 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
-from waymark.identity.service import NotFound, tenant_get
+from waymark.identity.service import tenant_get
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale, translations
 from waymark.web.params import RecordId
@@ -146,10 +146,7 @@ async def staff_create(request: Request, session: SessionDep) -> Response:
 
 @router.get("/staff/admin/staff/{user_id}", dependencies=[requires(COUNCIL_ADMIN)])
 def staff_edit(request: Request, user_id: RecordId, session: SessionDep) -> Response:
-    try:
-        row = service.staff_get(session, actor=signed_in_actor(request), user_id=user_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    row = service.staff_get(session, actor=signed_in_actor(request), user_id=user_id)
     return _staff_form(request, ParsedForm(values=_staff_values(row.user)), row.roles, row)
 
 
@@ -159,8 +156,6 @@ async def staff_update(request: Request, user_id: RecordId, session: SessionDep)
     values, roles = await _form_lists(request)
     try:
         service.staff_save(session, actor=actor, values=values, roles=roles, user_id=user_id)
-    except NotFound:
-        raise HTTPException(404) from None
     except service.Invalid as exc:
         row = service.staff_get(session, actor=actor, user_id=user_id)
         return _staff_form(
@@ -177,8 +172,6 @@ async def staff_active(request: Request, user_id: RecordId, session: SessionDep)
     try:
         row = service.staff_get(session, actor=actor, user_id=user_id)
         service.staff_set_active(session, actor=actor, user_id=user_id, active=values.get("active") == "yes")
-    except NotFound:
-        raise HTTPException(404) from None
     except service.Invalid as exc:
         form: ParsedForm[Any] = ParsedForm(values=_staff_values(row.user), errors=errors_for(request, exc))
         return _staff_form(request, form, row.roles, row, status_code=422)

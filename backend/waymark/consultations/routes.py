@@ -59,10 +59,7 @@ def _answer_page(
     status_code: int = 200,
 ) -> Response:
     actor = signed_in_actor(request)
-    try:
-        consultation = service.for_young_person(session, actor=actor, consultation_id=consultation_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    consultation = service.for_young_person(session, actor=actor, consultation_id=consultation_id)
     mode = (
         "easy" if request.query_params.get("mode") == "easy" or (values or {}).get("mode") == ["easy"] else "standard"
     )
@@ -147,8 +144,6 @@ async def consultation_submit(request: Request, consultation_id: RecordId, sessi
     key = (fields.get("idempotency_key") or [""])[0]
     try:
         location, _replayed = submit_answers(request, session, consultation_id, fields)
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.ConsultationError as exc:
         return _answer_page(
             request, session, consultation_id, values=fields, errors={exc.field: exc.message}, key=key, status_code=422
@@ -311,10 +306,7 @@ def _edit_page(
     form_name: str = "",
     status_code: int = 200,
 ) -> Response:
-    try:
-        found = service.for_officer(session, actor=signed_in_actor(request), consultation_id=consultation_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    found = service.for_officer(session, actor=signed_in_actor(request), consultation_id=consultation_id)
     counts = service.response_counts(session, consultation_ids=[consultation_id])
     return render(
         request,
@@ -344,8 +336,6 @@ async def staff_update(request: Request, consultation_id: RecordId, session: Ses
         try:
             service.update(session, actor=signed_in_actor(request), consultation_id=consultation_id, data=data)
             return RedirectResponse(f"/staff/consultations/{consultation_id}?done=saved", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.ConsultationError as exc:
             form.add_error(exc.field, exc.message)
     return _edit_page(request, session, consultation_id, form=form, form_name="details", status_code=422)
@@ -389,8 +379,6 @@ def staff_question_add(
                 ),
             )
             return RedirectResponse(f"/staff/consultations/{consultation_id}#questions", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.ConsultationError as exc:
             form.add_error(exc.field if exc.field != "form" else "kind", exc.message)
     return _edit_page(request, session, consultation_id, form=form, form_name="question", status_code=422)
@@ -399,8 +387,6 @@ def staff_question_add(
 def _action(request: Request, session: Any, consultation_id: int, run: Any, done: str) -> Response:
     try:
         run(session, actor=signed_in_actor(request), consultation_id=consultation_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.ConsultationError as exc:
         form: ParsedForm[Any] = ParsedForm(values={}, errors={"actions": exc.message})
         return _edit_page(request, session, consultation_id, form=form, form_name="actions", status_code=422)
@@ -511,8 +497,6 @@ async def assisted_submit(
             result_url=f"/staff/young-people/{young_person_id}?saved=assisted",
             run=run,
         )
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.ConsultationError as exc:
         return _assisted_page(
             request,

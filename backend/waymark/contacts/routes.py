@@ -160,8 +160,6 @@ def _answer(request: Request, session: Any, contact_id: int, raw: dict[str, Any]
         return service.answer_contact(
             session, actor=signed_in_actor(request), contact_id=contact_id, confirm=choice == "yes", note=note
         )
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.ContactInputError:
         return None
 
@@ -181,12 +179,9 @@ BASE = "/staff/young-people/{young_person_id}"
 def _record_form_page(
     request: Request, session: Any, young_person_id: int, form: ParsedForm[Any] | None, status_code: int = 200
 ) -> Response:
-    try:
-        person = identity_service.young_person_for_worker(
-            session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
-        )
-    except identity_service.NotFound:
-        raise HTTPException(404) from None
+    person = identity_service.young_person_for_worker(
+        session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
+    )
     return render(
         request,
         "contacts/record.html",
@@ -218,8 +213,6 @@ def record(
             )
             back = "/staff/caseload" if raw.get("back") == "caseload" else f"/staff/young-people/{young_person_id}"
             return RedirectResponse(f"{back}?saved=contact#yp-{young_person_id}", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.ContactInputError as exc:
             form.add_error(exc.field, exc.message)
     return _record_form_page(request, session, young_person_id, form, status_code=422)
@@ -341,18 +334,13 @@ def change_worker(
                 session, actor=signed_in_actor(request), young_person_id=young_person_id, new_worker_id=form.data.worker
             )
             return RedirectResponse("/staff/assignments?done=1", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.ContactInputError as exc:
             form.add_error(exc.field, exc.message)
     return _change_page(request, session, young_person_id, form, status_code=422)
 
 
 def _handover_page(request: Request, session: Any, handover_id: int, error: str | None = None) -> Response:
-    try:
-        handover = service.handover_for(session, actor=signed_in_actor(request), handover_id=handover_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    handover = service.handover_for(session, actor=signed_in_actor(request), handover_id=handover_id)
     people = identity_service.display_names(
         session, user_ids={i for i in (handover.young_person_id, handover.from_worker_id, handover.to_worker_id) if i}
     )
@@ -374,8 +362,6 @@ def handover(request: Request, handover_id: RecordId, session: SessionDep) -> Re
 def acknowledge(request: Request, handover_id: RecordId, session: SessionDep) -> Response:
     try:
         service.acknowledge(session, actor=signed_in_actor(request), handover_id=handover_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.HandoverError as exc:
         return _handover_page(request, session, handover_id, error=exc.message)
     return RedirectResponse(f"/staff/handovers/{handover_id}", status_code=303)

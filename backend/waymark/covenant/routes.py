@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from waymark.covenant import forms, service
@@ -129,9 +129,6 @@ def offer_sent(request: Request) -> Response:
 
 @router.get("/offers/{offer_id}", dependencies=[requires(PUBLIC)])
 def offer(request: Request, offer_id: RecordId, session: SessionDep) -> Response:
-    try:
-        found = service.visible_offer(session, actor=current_actor(request), offer_id=offer_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    found = service.visible_offer(session, actor=current_actor(request), offer_id=offer_id)
     council = session.get(service.Tenant, found.tenant_id)
     return render(request, "covenant/offer.html", {"offer": found, "council": council, **CONTEXT})

@@ -37,10 +37,7 @@ def _review_page(
     stale: bool = False,
     status_code: int = 200,
 ) -> Response:
-    try:
-        offer = service.for_review(session, actor=signed_in_actor(request), offer_id=offer_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    offer = service.for_review(session, actor=signed_in_actor(request), offer_id=offer_id)
     values = {
         "organisation": offer.organisation,
         "title": offer.title,
@@ -95,8 +92,6 @@ def edit(request: Request, offer_id: RecordId, session: SessionDep, raw: dict[st
             )
             done = "approved" if form.data.action == "approve" else "saved"
             return RedirectResponse(f"/staff/offers?done={done}", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.StaleOffer:
             form.add_error("organisation", m.STALE_OFFER)
     return _review_page(request, session, offer_id, form=form, status_code=422)
@@ -109,8 +104,6 @@ def approve(request: Request, offer_id: RecordId, session: SessionDep, raw: dict
         raise HTTPException(400)
     try:
         service.approve(session, actor=signed_in_actor(request), offer_id=offer_id, expected_version=form.data.version)
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.StaleOffer:
         return _review_page(request, session, offer_id, stale=True, status_code=409)
     return RedirectResponse("/staff/offers?done=approved", status_code=303)
@@ -140,8 +133,6 @@ def reject(request: Request, offer_id: RecordId, session: SessionDep, raw: dict[
                 reason=form.data.reason,
             )
             return RedirectResponse("/staff/offers?done=rejected", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.StaleOffer:
             form.add_error("reason", m.STALE_OFFER)
     return _review_page(request, session, offer_id, reject_form=form, status_code=422)

@@ -139,17 +139,11 @@ def mark(request: Request, slug: str, session: SessionDep, raw: dict[str, Any] =
     state = raw.get("state", "")
     if state not in ("", *service.MARK_STATES):
         raise HTTPException(400)
-    try:
-        service.mark_set(session, actor=signed_in_actor(request), slug=slug, state=state or None)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.mark_set(session, actor=signed_in_actor(request), slug=slug, state=state or None)
     return RedirectResponse(f"/entitlements/{slug}?done=mark", status_code=303)
 
 
 @router.post("/entitlements/{slug}/ask-adviser", dependencies=[requires(ENTITLEMENTS_OWN)])
 def ask_adviser(request: Request, slug: str, session: SessionDep) -> Response:
-    try:
-        service.ask_adviser(session, actor=signed_in_actor(request), slug=slug)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.ask_adviser(session, actor=signed_in_actor(request), slug=slug)
     return RedirectResponse(f"/entitlements/{slug}?done=asked", status_code=303)

@@ -38,20 +38,14 @@ def facts_save(
         if choice not in CHOICES:
             raise HTTPException(400)
         values[name] = CHOICES[choice]
-    try:
-        service.facts_update(session, actor=signed_in_actor(request), young_person_id=young_person_id, values=values)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.facts_update(session, actor=signed_in_actor(request), young_person_id=young_person_id, values=values)
     return RedirectResponse(f"/staff/young-people/{young_person_id}?saved=facts#facts", status_code=303)
 
 
 @router.post("/young-people/{young_person_id}/questions/{slug}/done", dependencies=[requires(FACTS_EDIT)])
 def question_done(request: Request, young_person_id: RecordId, slug: str, session: SessionDep) -> Response:
     """The adviser has helped with a young person's question about an entitlement."""
-    try:
-        service.question_done(session, actor=signed_in_actor(request), young_person_id=young_person_id, slug=slug)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.question_done(session, actor=signed_in_actor(request), young_person_id=young_person_id, slug=slug)
     return RedirectResponse(f"/staff/young-people/{young_person_id}#questions", status_code=303)
 
 
@@ -60,12 +54,9 @@ def facts_report_done(
     request: Request, young_person_id: RecordId, report_id: RecordId, session: SessionDep
 ) -> Response:
     """The adviser has dealt with the young person's "this is wrong"."""
-    try:
-        service.facts_report_done(
-            session, actor=signed_in_actor(request), young_person_id=young_person_id, report_id=report_id
-        )
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.facts_report_done(
+        session, actor=signed_in_actor(request), young_person_id=young_person_id, report_id=report_id
+    )
     return RedirectResponse(f"/staff/young-people/{young_person_id}#facts", status_code=303)
 
 

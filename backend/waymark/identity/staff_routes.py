@@ -3,7 +3,7 @@ mostly their plan, is in pathway/staff_routes.py.)"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from waymark.contacts import service as contacts
@@ -50,13 +50,8 @@ def invite_create(request: Request, young_person_id: RecordId, session: SessionD
     """Make an invite and show its code, once (only its hash is stored). htmx swaps
     the panel on the young person's page; without JavaScript this is a page."""
     actor = signed_in_actor(request)
-    try:
-        _invite, code = service.invite_create(session, actor=actor, young_person_id=young_person_id)
-        young_person = service.young_person_for_worker(
-            session, actor=actor, young_person_id=young_person_id, audit=False
-        )
-    except service.NotFound:
-        raise HTTPException(404) from None
+    _invite, code = service.invite_create(session, actor=actor, young_person_id=young_person_id)
+    young_person = service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
     context = {
         "young_person": young_person,
         "invite_code": service.format_code(code),

@@ -25,10 +25,7 @@ ConsultationParam = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
 def _insights(request: Request, session: SessionDep, consultation: int | None, export: bool) -> service.Insights:
-    try:
-        return service.insights(session, actor=signed_in_actor(request), consultation_id=consultation, export=export)
-    except NotFound:
-        raise HTTPException(404) from None
+    return service.insights(session, actor=signed_in_actor(request), consultation_id=consultation, export=export)
 
 
 def prompts(comparisons: list[service.Comparison], gettext: Callable[[str], str]) -> list[str]:
@@ -143,10 +140,7 @@ def insights_export(request: Request, session: SessionDep, consultation: Consult
 @router.get("/themes/{theme}", dependencies=[requires(INSIGHTS_VIEW)])
 def theme_report(request: Request, theme: Annotated[str, Path(max_length=40)], session: SessionDep) -> Response:
     """One theme as a committee paper (prints cleanly)."""
-    try:
-        report = service.theme_report(session, actor=signed_in_actor(request), theme=theme)
-    except NotFound:
-        raise HTTPException(404) from None
+    report = service.theme_report(session, actor=signed_in_actor(request), theme=theme)
     locale = request_locale(request)
     gettext = translations(locale).gettext
     titles = theme_list.titles(locale)

@@ -77,8 +77,6 @@ async def _decide(request: Request, session: Any, kind: str, item_id: int) -> Re
             reason=fields["reason"],
             **{id_name: item_id},
         )
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.ModerationError as exc:
         key = f"{kind[0]}{item_id}"
         form: ParsedForm[Any] = ParsedForm(

@@ -78,8 +78,6 @@ def words_save(request: Request, heading: str, session: SessionDep, raw: dict[st
         try:
             service.words_save(session, actor=signed_in_actor(request), heading=heading, text=form.data.words)
             return RedirectResponse(f"/plan?sent=words#{heading}", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error("words", exc.message)
     view = service.plan_view_for_young_person(session, actor=signed_in_actor(request), mark_seen=False)
@@ -124,8 +122,6 @@ def step_feedback(
                 session, actor=signed_in_actor(request), step_id=step_id, kind=form.data.kind, comment=form.data.comment
             )
             return RedirectResponse(f"/plan/steps/{step_id}?sent=1", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error(exc.field, exc.message)
     return render(
@@ -145,8 +141,6 @@ def review_request(request: Request, session: SessionDep, raw: dict[str, Any] = 
         try:
             service.review_request_make(session, actor=signed_in_actor(request), note=form.data.note)
             return RedirectResponse("/plan?sent=review#review", status_code=303)
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error("note", exc.message)
     view = service.plan_view_for_young_person(session, actor=signed_in_actor(request), mark_seen=False)

@@ -50,10 +50,7 @@ def record_page(
 ) -> Response:
     """The young person's record page; ``editing`` opens one step's form, ``form`` and
     ``form_name`` put a failed form back with its errors and the input kept."""
-    try:
-        view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
     tenant = view.tenant
     context = {
         "view": view,
@@ -97,10 +94,7 @@ def young_person_record(request: Request, young_person_id: RecordId, session: Se
 
 @router.get("/young-people/{young_person_id}/plan/history", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])
 def plan_history(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
-    try:
-        view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
-    except service.NotFound:
-        raise HTTPException(404) from None
+    view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
     changes = service.plan_history(session, view=view)
     people = identity_service.display_names(session, user_ids={c.actor_id for c in changes if c.actor_id})
     return render(request, "pathway/history.html", {"view": view, "changes": changes, "people": people, **PLAN_CONTEXT})
@@ -175,8 +169,6 @@ def step_add(
                 status=d.status,
             )
             return _back(young_person_id, f"step-{step.id}")
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error(exc.field, exc.message)
     return _step_failed(request, session, young_person_id, form, "add")
@@ -184,12 +176,10 @@ def step_add(
 
 @router.get("/young-people/{young_person_id}/plan/steps/{step_id}", dependencies=[requires(PLAN_EDIT)])
 def step_edit_page(request: Request, young_person_id: RecordId, step_id: RecordId, session: SessionDep) -> Response:
-    try:  # who may see this young person first (403), then whether the step is theirs (404)
-        identity_service.young_person_for_worker(
-            session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
-        )
-    except identity_service.NotFound:
-        raise HTTPException(404) from None
+    # Who may see this young person first (403), then whether the step is theirs (404).
+    identity_service.young_person_for_worker(
+        session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
+    )
     if not service.step_is_in_plan_of(session, step_id=step_id, young_person_id=young_person_id):
         raise HTTPException(404)
     return record_page(request, session, young_person_id, editing=step_id)
@@ -220,8 +210,6 @@ def step_edit(
                 status=d.status,
             )
             return _back(young_person_id, f"step-{step_id}")
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error(exc.field, exc.message)
     return _step_failed(request, session, young_person_id, form, f"step-{step_id}", editing=step_id)
@@ -255,8 +243,6 @@ def step_status(
             status=form.data.status,
         )
         return _back(young_person_id, f"step-{step_id}")
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.PlanInputError as exc:
         if not isinstance(exc, service.StaleEdit):
             raise HTTPException(400) from None
@@ -288,8 +274,6 @@ def step_move(
             step_id=step_id,
             direction=form.data.direction,
         )
-    except service.NotFound:
-        raise HTTPException(404) from None
     except service.PlanInputError:
         raise HTTPException(400) from None
     return _back(young_person_id, f"step-{step_id}")
@@ -330,8 +314,6 @@ def review_record(
                 summary=form.data.summary,
             )
             return _back(young_person_id, "review")
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error(exc.field, exc.message)
     elif form.ok:
@@ -357,8 +339,6 @@ def _answer_route(
         try:
             answer(form.data.response)
             return _back(young_person_id, "to-answer")
-        except service.NotFound:
-            raise HTTPException(404) from None
         except service.PlanInputError as exc:
             form.add_error("response", exc.message)
     return _step_failed(request, session, young_person_id, form, form_name)

@@ -19,7 +19,6 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
-from waymark.identity.service import NotFound
 from waymark.moderation import themes as theme_list
 from waymark.priorities import messages as m
 from waymark.priorities import service
@@ -106,10 +105,7 @@ def _vote_page(
 
 @router.get("/priorities/{round_id}", dependencies=[requires(CONSULTATIONS_ANSWER)])
 def round_page(request: Request, round_id: RecordId, session: SessionDep) -> Response:
-    try:
-        round_ = service.for_young_person(session, actor=signed_in_actor(request), round_id=round_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    round_ = service.for_young_person(session, actor=signed_in_actor(request), round_id=round_id)
     return _vote_page(request, session, round_)
 
 
@@ -127,8 +123,6 @@ async def vote(request: Request, round_id: RecordId, session: SessionDep) -> Res
             anonymous=values.get("named") != "yes",
             mode=values.get("mode", "standard"),
         )
-    except NotFound:
-        raise HTTPException(404) from None
     except service.PriorityError as exc:
         return _vote_page(
             request,
@@ -144,19 +138,13 @@ async def vote(request: Request, round_id: RecordId, session: SessionDep) -> Res
 def _assisted_person(request: Request, session: Any, young_person_id: int) -> Any:
     from waymark.identity import service as identity_service
 
-    try:
-        return identity_service.young_person_for_worker(
-            session, actor=signed_in_actor(request), young_person_id=young_person_id
-        )
-    except identity_service.NotFound:
-        raise HTTPException(404) from None
+    return identity_service.young_person_for_worker(
+        session, actor=signed_in_actor(request), young_person_id=young_person_id
+    )
 
 
 def _assisted_round(request: Request, session: Any, round_id: int) -> PriorityRound:
-    try:
-        return service.for_assisting(session, actor=signed_in_actor(request), round_id=round_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    return service.for_assisting(session, actor=signed_in_actor(request), round_id=round_id)
 
 
 @router.get(ASSISTED, dependencies=[requires(CONSULTATIONS_ASSIST)])
@@ -183,8 +171,6 @@ async def assisted_vote(
             mode="assisted",
             young_person_id=young_person_id,
         )
-    except NotFound:
-        raise HTTPException(404) from None
     except service.PriorityError as exc:
         return _vote_page(
             request,
@@ -258,10 +244,7 @@ async def round_create(request: Request, session: SessionDep) -> Response:
 
 
 def _officer_round(request: Request, session: Any, round_id: int) -> PriorityRound:
-    try:
-        return service.for_officer(session, actor=signed_in_actor(request), round_id=round_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    return service.for_officer(session, actor=signed_in_actor(request), round_id=round_id)
 
 
 @router.get("/staff/priorities/{round_id}/edit", dependencies=[requires(CONSULTATIONS_RUN)])
@@ -306,10 +289,7 @@ async def round_close(request: Request, round_id: RecordId, session: SessionDep)
 
 @router.get("/staff/priorities/{round_id}", dependencies=[requires(INSIGHTS_VIEW)])
 def round_results(request: Request, round_id: RecordId, session: SessionDep) -> Response:
-    try:
-        found = service.results(session, actor=signed_in_actor(request), round_id=round_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    found = service.results(session, actor=signed_in_actor(request), round_id=round_id)
     if found.round.state == "draft":
         raise HTTPException(404)
     return render(

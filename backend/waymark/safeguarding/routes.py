@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
@@ -32,10 +32,7 @@ def duty_list(request: Request, session: SessionDep) -> Response:
 def acknowledge(
     request: Request, alert_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
 ) -> Response:
-    try:
-        service.acknowledge(session, actor=signed_in_actor(request), alert_id=alert_id, note=str(raw.get("note", "")))
-    except service.NotFound:
-        raise HTTPException(404) from None
+    service.acknowledge(session, actor=signed_in_actor(request), alert_id=alert_id, note=str(raw.get("note", "")))
     return RedirectResponse(f"/staff/safeguarding#alert-{alert_id}", status_code=303)
 
 

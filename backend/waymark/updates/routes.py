@@ -19,7 +19,7 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
-from waymark.identity.service import NotFound, tenant_get
+from waymark.identity.service import tenant_get
 from waymark.insights import disclosure
 from waymark.moderation import themes as theme_list
 from waymark.updates import messages as m
@@ -116,10 +116,7 @@ async def update_publish(request: Request, session: SessionDep) -> Response:
 
 @router.get("/staff/updates/{update_id}", dependencies=[requires(UPDATES_PUBLISH)])
 def update_edit(request: Request, update_id: RecordId, session: SessionDep) -> Response:
-    try:
-        view = service.view(session, actor=signed_in_actor(request), update_id=update_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    view = service.view(session, actor=signed_in_actor(request), update_id=update_id)
     u = view.update
     values = {
         "title": u.title,
@@ -142,8 +139,6 @@ async def update_revise(request: Request, update_id: RecordId, session: SessionD
         view = service.view(session, actor=actor, update_id=update_id)
         version = int(values.get("version", "0")) if values.get("version", "").isdigit() else 0
         service.revise(session, actor=actor, update_id=update_id, data=data, version=version)
-    except NotFound:
-        raise HTTPException(404) from None
     except service.UpdateInvalid as exc:
         chosen = {"themes": data.themes, "consultation_ids": data.consultation_ids}
         return _form_page(request, session, ParsedForm(values=values, errors=exc.errors), chosen, view, 422)
@@ -171,10 +166,7 @@ def hear_back(request: Request, session: SessionDep, code: Annotated[str, Query(
 def _update_page(
     request: Request, session: Any, update_id: int, form: ParsedForm[Any] | None = None, status: int = 200
 ) -> Response:
-    try:
-        view = service.view(session, actor=signed_in_actor(request), update_id=update_id)
-    except NotFound:
-        raise HTTPException(404) from None
+    view = service.view(session, actor=signed_in_actor(request), update_id=update_id)
     return render(
         request,
         "updates/update.html",
@@ -206,8 +198,6 @@ async def comment(request: Request, update_id: RecordId, session: SessionDep) ->
         service.comment(
             session, actor=signed_in_actor(request), update_id=update_id, text=text, quotes_allowed=quotes_allowed
         )
-    except NotFound:
-        raise HTTPException(404) from None
     except service.UpdateInvalid as exc:
         kept = ParsedForm(
             values={"comment": text, "quotes_allowed": "yes" if quotes_allowed else ""}, errors=exc.errors
@@ -227,8 +217,6 @@ async def react(request: Request, update_id: RecordId, session: SessionDep) -> R
             update_id=update_id,
             reaction=reaction if isinstance(reaction, str) else "",
         )
-    except NotFound:
-        raise HTTPException(404) from None
     except service.UpdateInvalid:
         raise HTTPException(422) from None
     return RedirectResponse(f"/updates/{update_id}?reacted=1", status_code=303)
