@@ -8,6 +8,7 @@ from sqlmodel import select
 from tests import factories
 from waymark import clock
 from waymark.audit.models import AuditEvent
+from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
 from waymark.identity.models import LoginFailure
@@ -206,13 +207,13 @@ def test_new_young_person_chooses_a_username(db_session, world):
     factories.assign(db_session, world.pa, newcomer)
     actor = actor_for(db_session, world.pa)
     _invite, code = service.invite_create(db_session, actor=actor, young_person_id=newcomer.id)
-    with pytest.raises(service.IdentityError) as missing:
+    with pytest.raises(InputError) as missing:
         service.invite_accept(db_session, code=code, username="", passphrase="river moon biscuit lamp")
     assert (missing.value.field, missing.value.message) == ("username", m.USERNAME_REQUIRED)
-    with pytest.raises(service.IdentityError) as taken:
+    with pytest.raises(InputError) as taken:
         service.invite_accept(db_session, code=code, username=world.yp.username, passphrase="river moon biscuit lamp")
     assert taken.value.message == m.USERNAME_TAKEN
-    with pytest.raises(service.IdentityError) as bad:
+    with pytest.raises(InputError) as bad:
         service.invite_accept(db_session, code=code, username="9 bad name", passphrase="river moon biscuit lamp")
     assert bad.value.message == m.USERNAME_INVALID
     user = service.invite_accept(db_session, code=code, username="Newbie", passphrase="river moon biscuit lamp")
@@ -231,7 +232,7 @@ def test_new_young_person_chooses_a_username(db_session, world):
 def test_weak_passphrases_are_refused_and_the_invite_still_works(db_session, world, passphrase, message):
     actor = actor_for(db_session, world.pa)
     _invite, code = service.invite_create(db_session, actor=actor, young_person_id=world.yp.id)
-    with pytest.raises(service.IdentityError) as weak:
+    with pytest.raises(InputError) as weak:
         service.invite_accept(db_session, code=code, username=None, passphrase=passphrase)
     assert (weak.value.field, weak.value.message) == ("passphrase", message)
     service.invite_open(db_session, code=code)
@@ -240,7 +241,7 @@ def test_weak_passphrases_are_refused_and_the_invite_still_works(db_session, wor
 def test_passphrase_may_not_contain_the_username(db_session, world):
     actor = actor_for(db_session, world.pa)
     _invite, code = service.invite_create(db_session, actor=actor, young_person_id=world.yp.id)
-    with pytest.raises(service.IdentityError) as weak:
+    with pytest.raises(InputError) as weak:
         service.invite_accept(db_session, code=code, username=None, passphrase=f"my name is {world.yp.username}!")
     assert weak.value.message == m.PASSPHRASE_HAS_USERNAME
 

@@ -1,8 +1,11 @@
-"""What services raise when a request cannot go on: not signed in, not allowed, or no
-such record. Plumbing (no feature imports it back); ``web/errors.py`` turns each into
-the right page, so routes do not catch them."""
+"""What services raise when a request cannot go on: not signed in, not allowed, no
+such record, or input the rules refuse. Plumbing: it imports nothing of Waymark's.
+``web/errors.py`` turns the first three into the right page, so routes do not catch
+them; routes catch ``InputError`` to put the form back with its messages."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class NotSignedIn(Exception):
@@ -15,3 +18,33 @@ class Forbidden(Exception):
 
 class NotFound(Exception):
     """The record does not exist, or is in another council (we do not say which); 404."""
+
+
+class InputError(Exception):
+    """Input the rules refuse: a message for each field that is wrong (``form`` for the
+    whole form), shown next to it, with ``params`` per field to fill a message in.
+
+    ``InputError("answer", m.ANSWER_REQUIRED)`` for one field (``.field``, ``.message``);
+    ``InputError.of({"title": ..., "closes_on": ...}, params)`` for several.
+    """
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.errors: dict[str, str] = {field: message}
+        self.params: dict[str, dict[str, object]] = {field: params} if params else {}
+
+    @classmethod
+    def of(cls, errors: Mapping[str, str], params: Mapping[str, Mapping[str, object]] | None = None) -> InputError:
+        error = cls.__new__(cls)
+        Exception.__init__(error, dict(errors))
+        error.errors = dict(errors)
+        error.params = {k: dict(v) for k, v in (params or {}).items()}
+        return error
+
+    @property
+    def field(self) -> str:
+        return next(iter(self.errors))
+
+    @property
+    def message(self) -> str:
+        return self.errors[self.field]

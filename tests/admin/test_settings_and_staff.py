@@ -10,6 +10,7 @@ from tests.test_identity_http import oidc_sign_in
 from waymark.admin import messages as m
 from waymark.admin import service
 from waymark.audit.models import AuditEvent
+from waymark.errors import InputError
 from waymark.identity import messages as im
 from waymark.identity.models import AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import Forbidden
@@ -83,7 +84,7 @@ def test_bad_settings_are_refused_and_nothing_changes(db_session, world, field, 
     actor = admin_actor(db_session, world)
     before = good_values(world.a)
     values = {**before, field: value, "name": "Changed name" if field != "name" else value}
-    with pytest.raises(service.Invalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.settings_update(db_session, actor=actor, values=values)
     assert caught.value.errors[field] == message
     db_session.refresh(world.a)
@@ -93,7 +94,7 @@ def test_bad_settings_are_refused_and_nothing_changes(db_session, world, field, 
 def test_another_councils_staff_cannot_be_the_safeguarding_lead(db_session, world):
     actor = admin_actor(db_session, world)
     values = {**good_values(world.a), "safeguarding_lead_id": str(world.b_pa.id)}
-    with pytest.raises(service.Invalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.settings_update(db_session, actor=actor, values=values)
     assert caught.value.errors == {"safeguarding_lead_id": m.LEAD_INVALID}
 
@@ -204,14 +205,14 @@ def test_deactivating_ends_sessions_and_refuses_sign_in(client, db_session, worl
 def test_cannot_deactivate_self_last_admin_or_someone_with_a_caseload(db_session, world):
     actor = admin_actor(db_session, world)
     admin = world.staff_by_role["admin"]
-    with pytest.raises(service.Invalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.staff_set_active(db_session, actor=actor, user_id=admin.id, active=False)
     assert caught.value.errors == {"active": m.SELF_DEACTIVATE}
-    with pytest.raises(service.Invalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.staff_set_active(db_session, actor=actor, user_id=world.pa.id, active=False)
     assert caught.value.errors == {"active": m.HAS_CASELOAD}
     values = {"full_name": admin.full_name, "email": admin.email}
-    with pytest.raises(service.Invalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.staff_save(db_session, actor=actor, values=values, roles=["manager"], user_id=admin.id)
     assert caught.value.errors == {"roles": m.LAST_ADMIN}
 

@@ -18,6 +18,7 @@ from waymark import clock, db
 from waymark.consultations import messages as m
 from waymark.consultations import service
 from waymark.consultations.models import CLOSED, OPEN, Answer, Consultation, Response
+from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
 from waymark.outbox import service as outbox
 from waymark.outbox.models import SubmissionReceipt
@@ -117,7 +118,7 @@ def test_a_named_answer_is_stored_with_representativeness(db_session, world):
     stored = {a.question_id: a for a in db_session.exec(select(Answer).where(Answer.response_id == response.id))}
     assert stored[questions[0].id].feeling == 4 and stored[questions[2].id].choices == ["A", "C"]
     assert stored[questions[3].id].text == "More texts please"
-    with pytest.raises(service.ConsultationError) as error:
+    with pytest.raises(InputError) as error:
         service.response_submit(
             db_session,
             actor=actor(db_session, world.yp),
@@ -194,7 +195,7 @@ def test_bad_answers_store_nothing(db_session, world, change, field, message):
         fields[f"q{by_kind[kind].id}"] = (
             ["x" * 2001] if value == "long" else ([v for v in value.split(",") if v] or [""])
         )
-    with pytest.raises(service.ConsultationError) as error:
+    with pytest.raises(InputError) as error:
         service.response_submit(
             db_session,
             actor=actor(db_session, world.yp),

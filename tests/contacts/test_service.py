@@ -12,6 +12,7 @@ from waymark import clock, workdays
 from waymark.contacts import messages as m
 from waymark.contacts import service
 from waymark.contacts.models import AWAITING, CONFIRMED, DISPUTED, Contact, ReachRequest
+from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
@@ -70,7 +71,7 @@ def test_an_adviser_records_a_contact_and_the_young_person_confirms_it(db_sessio
     yp = actor(db_session, world.yp)
     service.answer_contact(db_session, actor=yp, contact_id=contact.id, confirm=True)
     assert db_session.get(Contact, contact.id).state == CONFIRMED
-    with pytest.raises(service.ContactInputError) as error:
+    with pytest.raises(InputError) as error:
         service.answer_contact(db_session, actor=yp, contact_id=contact.id, confirm=False)
     assert error.value.message == m.ALREADY_ANSWERED
     assert db_session.get(Contact, contact.id).state == CONFIRMED
@@ -126,7 +127,7 @@ def test_a_young_person_logs_a_contact_and_their_adviser_confirms(db_session, wo
     ],
 )
 def test_bad_contacts_are_refused_and_change_nothing(db_session, world, kind, when, field, message):
-    with pytest.raises(service.ContactInputError) as error:
+    with pytest.raises(InputError) as error:
         service.record_contact(
             db_session,
             actor=actor(db_session, world.pa),
@@ -208,7 +209,7 @@ def test_a_second_couldnt_reach_within_minutes_is_refused(db_session, world):
     yp = actor(db_session, world.yp)
     service.reach_request(db_session, actor=yp, method="call", tried_at=clock.now())
     clock.advance(timedelta(minutes=5))
-    with pytest.raises(service.ContactInputError) as error:
+    with pytest.raises(InputError) as error:
         service.reach_request(db_session, actor=yp, method="call", tried_at=clock.now())
     assert error.value.message == m.REACH_TOO_SOON
     assert len(db_session.exec(select(ReachRequest)).all()) == 1

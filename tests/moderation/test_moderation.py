@@ -16,6 +16,7 @@ from tests.contacts.test_service import actor
 from waymark.cli import main
 from waymark.consultations import service as consultations
 from waymark.consultations.models import APPROVED, PENDING, REJECTED, Answer
+from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
 from waymark.moderation import messages as m
 from waymark.moderation import personal, service, themes
@@ -86,7 +87,7 @@ def test_free_text_waits_in_the_queue_with_suggested_themes(db_session, world):
 def test_approve_with_redaction_and_themes(db_session, world):
     answer = submit(db_session, world, world.yp, "My PA Sarah never calls me back")
     moderator = actor(db_session, world.staff_by_role["moderator"])
-    with pytest.raises(service.ModerationError) as error:
+    with pytest.raises(InputError) as error:
         service.decide(
             db_session,
             actor=moderator,
@@ -112,7 +113,7 @@ def test_approve_with_redaction_and_themes(db_session, world):
         "My PA [name] never calls me back",
         ["contact_with_worker"],
     )
-    with pytest.raises(service.ModerationError) as error:
+    with pytest.raises(InputError) as error:
         service.decide(
             db_session, actor=moderator, answer_id=answer.id, approve=False, published_text="", themes=[], reason="late"
         )
@@ -124,7 +125,7 @@ def test_approve_with_redaction_and_themes(db_session, world):
 def test_reject_tells_a_named_young_person_why(db_session, world):
     answer = submit(db_session, world, world.yp, "Buy cheap trainers at example.shop")
     moderator = actor(db_session, world.staff_by_role["moderator"])
-    with pytest.raises(service.ModerationError) as error:
+    with pytest.raises(InputError) as error:
         service.decide(
             db_session, actor=moderator, answer_id=answer.id, approve=False, published_text="", themes=[], reason=" "
         )

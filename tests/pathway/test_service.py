@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from waymark import clock
 from waymark.audit.models import AuditEvent
+from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
 from waymark.identity.sessions import actor_for_token, session_create
 from waymark.notifications.models import Notification
@@ -177,7 +178,7 @@ def test_moving_a_step_swaps_it_with_its_neighbour_under_the_same_heading(db_ses
     view = service.plan_view_for_staff(db_session, actor=pa, young_person_id=world.yp.id)
     assert [s.text for s in view.steps_under("accommodation")] == ["A", "C", "B"]
     assert other.position == 1
-    with pytest.raises(service.PlanInputError):
+    with pytest.raises(InputError):
         service.step_move(db_session, actor=pa, young_person_id=world.yp.id, step_id=b.id, direction="sideways")
 
 
@@ -194,7 +195,7 @@ def test_moving_a_step_swaps_it_with_its_neighbour_under_the_same_heading(db_ses
 )
 def test_bad_step_input_is_refused_and_nothing_changes(db_session, world, pa, fields, field, message):
     values = {"heading": "accommodation", "text": "Find a flat", "owner": "adviser", "status": "not_started", **fields}
-    with pytest.raises(service.PlanInputError) as refused:
+    with pytest.raises(InputError) as refused:
         service.step_add(db_session, actor=pa, young_person_id=world.yp.id, **values)
     assert (refused.value.field, refused.value.message) == (field, message)
     assert db_session.exec(select(PlanStep)).all() == []
@@ -243,7 +244,7 @@ def test_review_restarts_the_countdown_and_answers_the_request(db_session, world
     request = service.review_request_make(db_session, actor=yp, note="My flat is not working out")
     assert service.review_request_make(db_session, actor=yp, note="again").id == request.id  # one open at a time
     assert notifications_for(db_session, world.pa) == ["plan_review_requested"]
-    with pytest.raises(service.PlanInputError) as future:
+    with pytest.raises(InputError) as future:
         service.review_record(
             db_session,
             actor=pa,
@@ -272,7 +273,7 @@ def test_disagreement_lifecycle(db_session, world, pa, yp):
     assert notifications_for(db_session, world.pa) == ["plan_feedback_given"]
     staff_view = service.plan_view_for_staff(db_session, actor=pa, young_person_id=world.yp.id)
     assert [f.id for f in staff_view.open_feedback] == [item.id]
-    with pytest.raises(service.PlanInputError) as empty:
+    with pytest.raises(InputError) as empty:
         service.feedback_answer(db_session, actor=pa, young_person_id=world.yp.id, feedback_id=item.id, response=" ")
     assert empty.value.message == m.RESPONSE_REQUIRED
     service.feedback_answer(
@@ -296,7 +297,7 @@ def test_young_person_cannot_give_feedback_on_someone_elses_step(db_session, wor
     )
     with pytest.raises(service.NotFound):
         service.feedback_give(db_session, actor=yp, step_id=theirs.id, kind="not_sure", comment=None)
-    with pytest.raises(service.PlanInputError):
+    with pytest.raises(InputError):
         service.feedback_give(db_session, actor=yp, step_id=theirs.id, kind="hate", comment=None)
 
 
@@ -306,9 +307,9 @@ def test_my_words_are_saved_changed_and_cleared(db_session, world, pa, yp):
     service.words_save(db_session, actor=yp, heading="accommodation", text="A flat near my sister and college")
     view = service.plan_view_for_young_person(db_session, actor=yp)
     assert view.words["accommodation"].text == "A flat near my sister and college"
-    with pytest.raises(service.PlanInputError):
+    with pytest.raises(InputError):
         service.words_save(db_session, actor=yp, heading="accommodation", text="x" * 1001)
-    with pytest.raises(service.PlanInputError):
+    with pytest.raises(InputError):
         service.words_save(db_session, actor=yp, heading="space", text="hi")
     changes = db_session.exec(select(PlanChange).where(PlanChange.object_type == "words")).all()
     assert [c.after["text"] for c in changes] == ["A flat near my sister", "A flat near my sister and college"]

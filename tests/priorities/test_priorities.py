@@ -12,6 +12,7 @@ from tests import factories
 from tests.contacts.test_service import actor
 from waymark import clock
 from waymark.audit.models import AuditEvent
+from waymark.errors import InputError
 from waymark.insights.disclosure import FEWER, HIDDEN, SHOWN
 from waymark.priorities import messages as m
 from waymark.priorities import service
@@ -72,7 +73,7 @@ def cast(db_session, world, round_, votes, *, anonymous=True, person=None):
     ],
 )
 def test_bad_rounds_are_refused_and_nothing_is_stored(db_session, world, changes, field, message):
-    with pytest.raises(service.PriorityError) as caught:
+    with pytest.raises(InputError) as caught:
         service.create(db_session, actor=officer(db_session, world), data=good(**changes))
     assert caught.value.errors[field] == message
     assert db_session.exec(select(PriorityRound)).all() == []
@@ -94,7 +95,7 @@ def test_only_the_officer_runs_rounds_and_an_open_ballot_never_changes(db_sessio
         service.for_young_person(db_session, actor=young, round_id=draft.id)
     service.update(db_session, actor=officer(db_session, world), round_id=draft.id, data=good(votes="5"))
     service.open_round(db_session, actor=officer(db_session, world), round_id=draft.id)
-    with pytest.raises(service.PriorityError) as caught:
+    with pytest.raises(InputError) as caught:
         service.update(db_session, actor=officer(db_session, world), round_id=draft.id, data=good(votes="2"))
     assert caught.value.errors == {"form": m.LOCKED}
     assert db_session.get(PriorityRound, draft.id).votes == 5
@@ -112,7 +113,7 @@ def test_a_round_whose_closing_date_passed_cannot_open(db_session, world):
         actor=officer(db_session, world),
         data=good(opens_on=(clock.today() - timedelta(days=5)).isoformat(), closes_on=past),
     )
-    with pytest.raises(service.PriorityError) as caught:
+    with pytest.raises(InputError) as caught:
         service.open_round(db_session, actor=officer(db_session, world), round_id=draft.id)
     assert caught.value.errors == {"closes_on": m.CLOSES_IN_PAST}
 
@@ -132,7 +133,7 @@ def test_a_round_whose_closing_date_passed_cannot_open(db_session, world):
 )
 def test_bad_votes_are_refused_and_nothing_is_stored(db_session, world, raw, field, message):
     round_ = open_round(db_session, world)
-    with pytest.raises(service.PriorityError) as caught:
+    with pytest.raises(InputError) as caught:
         service.vote(
             db_session, actor=actor(db_session, world.yp), round_id=round_.id, raw=raw, anonymous=False, mode="standard"
         )
@@ -192,7 +193,7 @@ def test_closed_rounds_take_no_votes_and_young_people_see_results_only_then(db_s
     with pytest.raises(service.NotFound):
         service.results(db_session, actor=young, round_id=round_.id)
     service.close(db_session, actor=officer(db_session, world), round_id=round_.id)
-    with pytest.raises(service.PriorityError) as caught:
+    with pytest.raises(InputError) as caught:
         cast(db_session, world, round_, {"housing": 1}, person=world.yp)
     assert caught.value.errors == {"form": m.CLOSED_NOW}
     assert service.results(db_session, actor=young, round_id=round_.id).round.id == round_.id

@@ -11,6 +11,7 @@ from tests.consultations.test_consultations import answers, make_open
 from tests.contacts.test_service import actor
 from tests.insights.test_insights import approve
 from waymark.consultations import service as consultations
+from waymark.errors import InputError
 from waymark.jobs import service as jobs
 from waymark.jobs.models import Job
 from waymark.notifications.models import Notification
@@ -72,7 +73,7 @@ def answer(db_session, world, consultation, questions, *, anonymous=False, text=
     ],
 )
 def test_bad_updates_are_refused_and_nothing_is_stored(db_session, world, changes, field, message):
-    with pytest.raises(service.UpdateInvalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.publish(db_session, actor=officer(db_session, world), data=good(**changes))
     assert caught.value.errors[field] == message
     assert db_session.exec(select(Update)).all() == []
@@ -81,7 +82,7 @@ def test_bad_updates_are_refused_and_nothing_is_stored(db_session, world, change
 def test_another_councils_consultation_cannot_be_linked(db_session, world):
     b_officer = factories.make_staff(db_session, world.b, "participation_officer")
     theirs, _q = make_open(db_session, world, officer=b_officer)
-    with pytest.raises(service.UpdateInvalid):
+    with pytest.raises(InputError):
         service.publish(db_session, actor=officer(db_session, world), data=good(consultation_ids=[str(theirs.id)]))
 
 
@@ -115,7 +116,7 @@ def test_revisions_are_kept_and_shown_and_stale_edits_refused(db_session, world)
     service.revise(
         db_session, actor=who, update_id=update.id, data=good(status="done", did="Done: evening times."), version=1
     )
-    with pytest.raises(service.UpdateInvalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.revise(db_session, actor=who, update_id=update.id, data=good(title="Again"), version=1)
     assert caught.value.errors == {"form": m.STALE}
     versions = db_session.exec(select(UpdateRevision.version).where(UpdateRevision.update_id == update.id)).all()
@@ -132,7 +133,7 @@ def test_reactions_one_each_and_only_young_people(db_session, world):
     service.react(db_session, actor=young, update_id=update.id, reaction="not_enough")
     staff_view = service.view(db_session, actor=actor(db_session, world.staff_by_role["manager"]), update_id=update.id)
     assert staff_view.reactions == {"not_enough": 1}
-    with pytest.raises(service.UpdateInvalid):
+    with pytest.raises(InputError):
         service.react(db_session, actor=young, update_id=update.id, reaction="love")
     with pytest.raises(service.Forbidden):
         service.react(db_session, actor=officer(db_session, world), update_id=update.id, reaction="helps")
@@ -228,7 +229,7 @@ def test_saying_more_waits_for_a_moderator_and_only_checked_words_reach_staff(db
             themes=["contact_with_worker"],
             reason="",
         )
-    with pytest.raises(moderation.ModerationError):  # decided once only
+    with pytest.raises(InputError):  # decided once only
         moderation.decide_comment(
             db_session, actor=moderator, comment_id=quoted.id, approve=False, published_text="", themes=[], reason="x"
         )
@@ -252,7 +253,7 @@ def test_bad_comments_are_refused_and_nothing_is_stored(db_session, world, text,
     from waymark.updates.models import UpdateComment
 
     update = service.publish(db_session, actor=officer(db_session, world), data=good())
-    with pytest.raises(service.UpdateInvalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.comment(
             db_session, actor=actor(db_session, world.yp), update_id=update.id, text=text, quotes_allowed=False
         )
@@ -265,7 +266,7 @@ def test_comments_are_limited_per_update_and_refused_to_staff_and_other_councils
     young = actor(db_session, world.yp)
     for n in range(service.COMMENTS_PER_UPDATE):
         service.comment(db_session, actor=young, update_id=update.id, text=f"Point {n}", quotes_allowed=False)
-    with pytest.raises(service.UpdateInvalid) as caught:
+    with pytest.raises(InputError) as caught:
         service.comment(db_session, actor=young, update_id=update.id, text="One more", quotes_allowed=False)
     assert caught.value.errors == {"comment": m.COMMENT_LIMIT}
     with pytest.raises(service.Forbidden):

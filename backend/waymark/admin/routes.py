@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from waymark.admin import service
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity.permissions import (
     COUNCIL_ADMIN,
     NEW_STAFF_ROLES,
@@ -21,8 +22,7 @@ from waymark.identity.permissions import (
     signed_in_actor,
 )
 from waymark.identity.service import tenant_get
-from waymark.web.forms import ParsedForm
-from waymark.web.i18n import request_locale, translations
+from waymark.web.forms import ParsedForm, input_error_messages
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -35,13 +35,6 @@ async def _form_lists(request: Request) -> tuple[dict[str, str], list[str]]:
     values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf_token", "roles")}
     roles = [v for v in form.getlist("roles") if isinstance(v, str)][:20]
     return values, roles
-
-
-def errors_for(request: Request, exc: service.Invalid) -> dict[str, str]:
-    """Messages with numbers in them are translated and filled in here; the rest are
-    translated by the template."""
-    t = translations(request_locale(request))
-    return {k: (t.gettext(v) % exc.params[k]) if k in exc.params else v for k, v in exc.errors.items()}
 
 
 # ----------------------------------------------------------------- settings
@@ -73,8 +66,8 @@ async def settings_save(request: Request, session: SessionDep) -> Response:
     values, _roles = await _form_lists(request)
     try:
         service.settings_update(session, actor=signed_in_actor(request), values=values)
-    except service.Invalid as exc:
-        form: ParsedForm[Any] = ParsedForm(values=values, errors=errors_for(request, exc))
+    except InputError as exc:
+        form: ParsedForm[Any] = ParsedForm(values=values, errors=input_error_messages(request, exc))
         return _settings_page(request, session, form, status_code=422)
     return RedirectResponse("/staff/admin?saved=1", status_code=303)
 
@@ -137,9 +130,9 @@ async def staff_create(request: Request, session: SessionDep) -> Response:
     values, roles = await _form_lists(request)
     try:
         service.staff_save(session, actor=signed_in_actor(request), values=values, roles=roles)
-    except service.Invalid as exc:
+    except InputError as exc:
         return _staff_form(
-            request, ParsedForm(values=values, errors=errors_for(request, exc)), roles, None, status_code=422
+            request, ParsedForm(values=values, errors=input_error_messages(request, exc)), roles, None, status_code=422
         )
     return RedirectResponse("/staff/admin/staff?saved=1", status_code=303)
 
@@ -156,10 +149,10 @@ async def staff_update(request: Request, user_id: RecordId, session: SessionDep)
     values, roles = await _form_lists(request)
     try:
         service.staff_save(session, actor=actor, values=values, roles=roles, user_id=user_id)
-    except service.Invalid as exc:
+    except InputError as exc:
         row = service.staff_get(session, actor=actor, user_id=user_id)
         return _staff_form(
-            request, ParsedForm(values=values, errors=errors_for(request, exc)), roles, row, status_code=422
+            request, ParsedForm(values=values, errors=input_error_messages(request, exc)), roles, row, status_code=422
         )
     return RedirectResponse("/staff/admin/staff?saved=1", status_code=303)
 
@@ -172,7 +165,7 @@ async def staff_active(request: Request, user_id: RecordId, session: SessionDep)
     try:
         row = service.staff_get(session, actor=actor, user_id=user_id)
         service.staff_set_active(session, actor=actor, user_id=user_id, active=values.get("active") == "yes")
-    except service.Invalid as exc:
-        form: ParsedForm[Any] = ParsedForm(values=_staff_values(row.user), errors=errors_for(request, exc))
+    except InputError as exc:
+        form: ParsedForm[Any] = ParsedForm(values=_staff_values(row.user), errors=input_error_messages(request, exc))
         return _staff_form(request, form, row.roles, row, status_code=422)
     return RedirectResponse(f"/staff/admin/staff/{user_id}?saved=1", status_code=303)

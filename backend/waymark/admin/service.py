@@ -16,19 +16,11 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.admin import messages as m
 from waymark.audit.service import audit_record
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
 from waymark.identity.service import NotFound, staff_with_roles
-
-
-class Invalid(Exception):
-    """Field problems: ``errors`` maps a field name to a message (with ``params``)."""
-
-    def __init__(self, errors: dict[str, str], params: dict[str, dict[str, Any]] | None = None):
-        super().__init__(errors)
-        self.errors = errors
-        self.params = params or {}
 
 
 def require_admin(actor: Actor) -> None:
@@ -88,7 +80,7 @@ def settings_values(tenant: Tenant) -> dict[str, str]:
 
 
 def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -> Tenant:
-    """Check and save the council's settings (all or nothing). Raises ``Invalid``."""
+    """Check and save the council's settings (all or nothing). Raises ``InputError``."""
     require_admin(actor)
     tenant = session.get(Tenant, actor.tenant_id)
     assert tenant is not None
@@ -151,7 +143,7 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
     new["require_mfa"] = values.get("require_mfa") == "yes"
 
     if errors:
-        raise Invalid(errors, params)
+        raise InputError.of(errors, params)
     changes = {k: [getattr(tenant, k), v] for k, v in new.items() if getattr(tenant, k) != v}
     if changes:
         for key, (_old, value) in changes.items():
@@ -227,7 +219,7 @@ def staff_save(
     session: Session, *, actor: Actor, values: dict[str, str], roles: list[str], user_id: int | None = None
 ) -> User:
     """Add a member of staff (``user_id`` None) or change one. They sign in through the
-    council's OIDC provider with this email. Raises ``Invalid`` or ``NotFound``."""
+    council's OIDC provider with this email. Raises ``InputError`` or ``NotFound``."""
     require_admin(actor)
     user = None
     if user_id is not None:
@@ -262,7 +254,7 @@ def staff_save(
     if user is not None and not roles_grant(chosen, COUNCIL_ADMIN) and _is_last_admin(session, actor=actor, user=user):
         errors["roles"] = m.LAST_ADMIN
     if errors:
-        raise Invalid(errors, params)
+        raise InputError.of(errors, params)
 
     before = None
     if user is None:
@@ -326,11 +318,11 @@ def staff_set_active(session: Session, *, actor: Actor, user_id: int, active: bo
     user = row.user
     if not active:
         if user.id == actor.user_id:
-            raise Invalid({"active": m.SELF_DEACTIVATE})
+            raise InputError.of({"active": m.SELF_DEACTIVATE})
         if roles_grant(row.roles, COUNCIL_ADMIN) and _is_last_admin(session, actor=actor, user=user):
-            raise Invalid({"active": m.LAST_ADMIN})
+            raise InputError.of({"active": m.LAST_ADMIN})
         if row.caseload:
-            raise Invalid({"active": m.HAS_CASELOAD}, {"active": {"name": user.full_name}})
+            raise InputError.of({"active": m.HAS_CASELOAD}, {"active": {"name": user.full_name}})
         for auth in session.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all():
             session.delete(auth)
     if user.is_active != active:

@@ -15,6 +15,7 @@ from waymark.consultations import messages as m
 from waymark.consultations import service
 from waymark.consultations.models import AGE_BANDS, QUESTION_KINDS
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity.permissions import (
     CONSULTATIONS_ANSWER,
     CONSULTATIONS_ASSIST,
@@ -24,7 +25,7 @@ from waymark.identity.permissions import (
     signed_in_actor,
 )
 from waymark.outbox import service as outbox
-from waymark.web.forms import FieldError, ParsedForm, RawFormDep, parse_form
+from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -100,7 +101,7 @@ def submit_answers(
     request: Request, session: Any, consultation_id: int, fields: dict[str, list[str]]
 ) -> tuple[str, bool]:
     """The one path for a response, from the form or from the outbox. Raises
-    ConsultationError, outbox.BadKey or outbox.KeyReused."""
+    InputError, outbox.BadKey or outbox.KeyReused."""
     key = (fields.get("idempotency_key") or [""])[0]
     actor = signed_in_actor(request)
     secret = request.app.state.secret_bytes
@@ -144,7 +145,7 @@ async def consultation_submit(request: Request, consultation_id: RecordId, sessi
     key = (fields.get("idempotency_key") or [""])[0]
     try:
         location, _replayed = submit_answers(request, session, consultation_id, fields)
-    except service.ConsultationError as exc:
+    except InputError as exc:
         return _answer_page(
             request, session, consultation_id, values=fields, errors={exc.field: exc.message}, key=key, status_code=422
         )
@@ -211,7 +212,7 @@ async def outbox_replay(request: Request, session: SessionDep) -> Response:
             location, replayed = handler(request, session, int(match.group(1)), fields)
         except service.NotFound:
             return JSONResponse({"error": "not_found"}, status_code=404)
-        except service.ConsultationError as exc:
+        except InputError as exc:
             return JSONResponse({"error": "invalid", "field": exc.field, "message": exc.message}, status_code=422)
         except outbox.KeyReused:
             return JSONResponse({"error": "key_reused", "message": m.KEY_REUSED}, status_code=422)
@@ -223,12 +224,7 @@ async def outbox_replay(request: Request, session: SessionDep) -> Response:
 
 # ------------------------------------------------------------- the officer
 def _date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise FieldError(m.DATE_INVALID) from None
-    return value
+    return date_field(value, m.DATE_INVALID, blank=m.DATE_INVALID)
 
 
 class DetailsForm(BaseModel):
@@ -292,7 +288,7 @@ async def staff_create(request: Request, session: SessionDep) -> Response:
         try:
             created = service.create(session, actor=signed_in_actor(request), data=data)
             return RedirectResponse(f"/staff/consultations/{created.id}", status_code=303)
-        except service.ConsultationError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return render(request, "consultations/staff_new.html", {"form": form, **CONTEXT}, status_code=422)
 
@@ -336,7 +332,7 @@ async def staff_update(request: Request, consultation_id: RecordId, session: Ses
         try:
             service.update(session, actor=signed_in_actor(request), consultation_id=consultation_id, data=data)
             return RedirectResponse(f"/staff/consultations/{consultation_id}?done=saved", status_code=303)
-        except service.ConsultationError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _edit_page(request, session, consultation_id, form=form, form_name="details", status_code=422)
 
@@ -379,7 +375,7 @@ def staff_question_add(
                 ),
             )
             return RedirectResponse(f"/staff/consultations/{consultation_id}#questions", status_code=303)
-        except service.ConsultationError as exc:
+        except InputError as exc:
             form.add_error(exc.field if exc.field != "form" else "kind", exc.message)
     return _edit_page(request, session, consultation_id, form=form, form_name="question", status_code=422)
 
@@ -387,7 +383,7 @@ def staff_question_add(
 def _action(request: Request, session: Any, consultation_id: int, run: Any, done: str) -> Response:
     try:
         run(session, actor=signed_in_actor(request), consultation_id=consultation_id)
-    except service.ConsultationError as exc:
+    except InputError as exc:
         form: ParsedForm[Any] = ParsedForm(values={}, errors={"actions": exc.message})
         return _edit_page(request, session, consultation_id, form=form, form_name="actions", status_code=422)
     return RedirectResponse(f"/staff/consultations/{consultation_id}?done={done}", status_code=303)
@@ -497,7 +493,7 @@ async def assisted_submit(
             result_url=f"/staff/young-people/{young_person_id}?saved=assisted",
             run=run,
         )
-    except service.ConsultationError as exc:
+    except InputError as exc:
         return _assisted_page(
             request,
             session,

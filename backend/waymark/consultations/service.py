@@ -32,6 +32,7 @@ from waymark.consultations.models import (
     Response,
     age_band,
 )
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import CONSULTATIONS_RUN, Forbidden
@@ -41,19 +42,11 @@ FEELINGS = (1, 2, 3, 4, 5)
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
 
 
-class ConsultationError(Exception):
-    """Input that breaks a rule: ``field`` and a message shown next to it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-class ConsultationLocked(ConsultationError):
+class ConsultationLocked(InputError):
     pass
 
 
-class ConsultationClosed(ConsultationError):
+class ConsultationClosed(InputError):
     pass
 
 
@@ -125,11 +118,11 @@ class ConsultationInput:
 
 def _check(data: ConsultationInput) -> None:
     if set(data.age_bands) - set(AGE_BANDS):
-        raise ConsultationError("age_bands", m.AUDIENCE_INVALID)
+        raise InputError("age_bands", m.AUDIENCE_INVALID)
     if set(data.statuses) - set(STATUSES):
-        raise ConsultationError("statuses", m.AUDIENCE_INVALID)
+        raise InputError("statuses", m.AUDIENCE_INVALID)
     if data.closes_on < data.opens_on:
-        raise ConsultationError("closes_on", m.CLOSES_BEFORE_OPENS)
+        raise InputError("closes_on", m.CLOSES_BEFORE_OPENS)
 
 
 def create(session: Session, *, actor: Actor, data: ConsultationInput) -> Consultation:
@@ -176,12 +169,12 @@ def question_add(session: Session, *, actor: Actor, consultation_id: int, data: 
     an open one always see the questions they started with."""
     consultation = _draft(session, actor, consultation_id)
     if data.kind not in QUESTION_KINDS:
-        raise ConsultationError("kind", m.KIND_INVALID)
+        raise InputError("kind", m.KIND_INVALID)
     options = [o.strip() for o in data.options if o.strip()]
     if data.kind in ("single", "multiple") and len(options) < 2:
-        raise ConsultationError("options", m.OPTIONS_NEEDED)
+        raise InputError("options", m.OPTIONS_NEEDED)
     if len(options) > 12 or any(len(o) > 120 for o in options):
-        raise ConsultationError("options", m.OPTIONS_TOO_MANY)
+        raise InputError("options", m.OPTIONS_TOO_MANY)
     position = len(questions_of(session, consultation.id or 0))
     question = Question(
         consultation_id=consultation_id,
@@ -209,9 +202,9 @@ def question_remove(session: Session, *, actor: Actor, consultation_id: int, que
 def publish(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
     consultation = _draft(session, actor, consultation_id)
     if not questions_of(session, consultation_id):
-        raise ConsultationError("form", m.NO_QUESTIONS)
+        raise InputError("form", m.NO_QUESTIONS)
     if consultation.closes_on < clock.today():
-        raise ConsultationError("closes_on", m.CLOSES_IN_PAST)
+        raise InputError("closes_on", m.CLOSES_IN_PAST)
     consultation.state, consultation.published_at = OPEN, clock.now()
     session.add(consultation)
     audit_record(
@@ -224,7 +217,7 @@ def publish(session: Session, *, actor: Actor, consultation_id: int) -> Consulta
 def close(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
     consultation = for_officer(session, actor=actor, consultation_id=consultation_id)
     if consultation.state != OPEN:
-        raise ConsultationError("form", m.NOT_OPEN)
+        raise InputError("form", m.NOT_OPEN)
     consultation.state, consultation.closed_at = CLOSED, clock.now()
     session.add(consultation)
     audit_record(
@@ -361,34 +354,34 @@ def anonymous_response_for_key(session: Session, *, secret: bytes, key: str) -> 
 
 def parse_answers(questions: Sequence[Question], raw: Mapping[str, list[str]]) -> list[Answer]:
     """Answers from form fields ``q<id>`` (several values for a multiple choice).
-    Raises ConsultationError for a question that does not exist, a choice that is not
+    Raises InputError for a question that does not exist, a choice that is not
     offered, a feeling outside 1 to 5, text that is too long, or a required answer
     left empty."""
     by_id = {f"q{q.id}": q for q in questions}
     unknown = [name for name in raw if name.startswith("q") and name[1:].isdigit() and name not in by_id]
     if unknown:
-        raise ConsultationError("form", m.UNKNOWN_QUESTION)
+        raise InputError("form", m.UNKNOWN_QUESTION)
     answers: list[Answer] = []
     for name, question in by_id.items():
         values = [v for v in raw.get(name, []) if v.strip()]
         assert question.id is not None
         if not values:
             if question.required:
-                raise ConsultationError(name, m.ANSWER_REQUIRED)
+                raise InputError(name, m.ANSWER_REQUIRED)
             continue
         answer = Answer(response_id=0, question_id=question.id)
         if question.kind == "text":
             text = values[0].strip()
             if len(text) > TEXT_MAX:
-                raise ConsultationError(name, m.TEXT_TOO_LONG)
+                raise InputError(name, m.TEXT_TOO_LONG)
             answer.text = text
         elif question.kind == "feelings":
             if len(values) != 1 or values[0] not in {str(f) for f in FEELINGS}:
-                raise ConsultationError(name, m.CHOICE_INVALID)
+                raise InputError(name, m.CHOICE_INVALID)
             answer.feeling = int(values[0])
         else:
             if any(v not in question.options for v in values) or (question.kind == "single" and len(values) > 1):
-                raise ConsultationError(name, m.CHOICE_INVALID)
+                raise InputError(name, m.CHOICE_INVALID)
             answer.choices = sorted(set(values), key=question.options.index)
         answers.append(answer)
     return answers
@@ -415,7 +408,7 @@ def response_submit(
         consultation = for_young_person(session, actor=actor, consultation_id=consultation_id)
         person = session.get(User, actor.user_id)
         if mode not in ("standard", "easy"):
-            raise ConsultationError("mode", m.MODE_INVALID)
+            raise InputError("mode", m.MODE_INVALID)
     else:
         if young_person_id is None:
             raise Forbidden()
@@ -427,11 +420,11 @@ def response_submit(
     if status(consultation) != "open":
         raise ConsultationClosed("form", m.CLOSED_NOW)
     if not anonymous and already_answered(session, consultation_id=consultation_id, young_person_id=person.id):
-        raise ConsultationError("form", m.ALREADY_ANSWERED)
+        raise InputError("form", m.ALREADY_ANSWERED)
     questions = questions_of(session, consultation_id)
     answers = parse_answers(questions, raw)
     if not answers:
-        raise ConsultationError("form", m.NOTHING_ANSWERED)
+        raise InputError("form", m.NOTHING_ANSWERED)
     from waymark.insights import tally
 
     response = Response(

@@ -16,6 +16,7 @@ from waymark.contacts import messages as m
 from waymark.contacts import service
 from waymark.contacts.models import KINDS, NOTE_MAX, REACH_METHODS
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
     ASSIGNMENTS_MANAGE,
@@ -27,7 +28,7 @@ from waymark.identity.permissions import (
     requires,
     signed_in_actor,
 )
-from waymark.web.forms import FieldError, ParsedForm, RawFormDep, parse_form
+from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -36,14 +37,7 @@ CONTEXT = {"kind_labels": m.KIND_LABELS, "method_labels": m.METHOD_LABELS, "stat
 
 
 def _day(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    if not value.strip():
-        return clock.today()
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise FieldError(m.WHEN_INVALID) from None
+    return date_field(value, m.WHEN_INVALID, empty=clock.today())
 
 
 def moment(day: date) -> datetime:
@@ -125,7 +119,7 @@ def log_contact(request: Request, session: SessionDep, raw: dict[str, Any] = Raw
                 note=form.data.note,
             )
             return RedirectResponse("/contacts?sent=logged#log", status_code=303)
-        except service.ContactInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _my_page(request, session, form=form, form_name="log", status_code=422)
 
@@ -144,7 +138,7 @@ def couldnt_reach(request: Request, session: SessionDep, raw: dict[str, Any] = R
                 note=form.data.note,
             )
             return RedirectResponse("/contacts?sent=reach#reach", status_code=303)
-        except service.ContactInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
             status = 429 if exc.message == m.REACH_TOO_SOON else 422
     return _my_page(request, session, form=form, form_name="reach", status_code=status)
@@ -160,7 +154,7 @@ def _answer(request: Request, session: Any, contact_id: int, raw: dict[str, Any]
         return service.answer_contact(
             session, actor=signed_in_actor(request), contact_id=contact_id, confirm=choice == "yes", note=note
         )
-    except service.ContactInputError:
+    except InputError:
         return None
 
 
@@ -213,7 +207,7 @@ def record(
             )
             back = "/staff/caseload" if raw.get("back") == "caseload" else f"/staff/young-people/{young_person_id}"
             return RedirectResponse(f"{back}?saved=contact#yp-{young_person_id}", status_code=303)
-        except service.ContactInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _record_form_page(request, session, young_person_id, form, status_code=422)
 
@@ -237,7 +231,7 @@ def answer_reach(
         try:
             found = service.answer_reach(session, actor=actor, request_id=request_id, answer=form.data.answer)
             return RedirectResponse(f"/staff/young-people/{found.young_person_id}#reach-{request_id}", status_code=303)
-        except service.ContactInputError as exc:
+        except InputError as exc:
             form.add_error(f"answer-{request_id}", exc.message)
     else:
         form.errors = {f"answer-{request_id}": msg for msg in form.errors.values()}
@@ -334,7 +328,7 @@ def change_worker(
                 session, actor=signed_in_actor(request), young_person_id=young_person_id, new_worker_id=form.data.worker
             )
             return RedirectResponse("/staff/assignments?done=1", status_code=303)
-        except service.ContactInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _change_page(request, session, young_person_id, form, status_code=422)
 

@@ -29,6 +29,7 @@ from waymark.contacts.models import (
     Handover,
     ReachRequest,
 )
+from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Assignment, Tenant, User, UserRole
@@ -46,14 +47,6 @@ from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
 
 REACH_AGAIN_AFTER = timedelta(minutes=10)  # a second "couldn't reach" sooner is refused
-
-
-class ContactInputError(Exception):
-    """Input that breaks a rule: ``field`` and a message shown next to it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 # ------------------------------------------------------------------ workers
@@ -104,21 +97,21 @@ def _young_person(session: Session, young_person_id: int) -> User:
 
 def _check_when(session: Session, happened_at: datetime, young_person_id: int, worker_id: int) -> None:
     if happened_at > clock.now() + timedelta(minutes=5):
-        raise ContactInputError("happened_on", m.WHEN_FUTURE)
+        raise InputError("happened_on", m.WHEN_FUTURE)
     started = session.exec(
         select(Assignment.starts_on)
         .where(Assignment.young_person_id == young_person_id, Assignment.worker_id == worker_id)
         .order_by(col(Assignment.starts_on))
     ).first()
     if started is None or workdays.to_uk_date(happened_at) < started:
-        raise ContactInputError("happened_on", m.WHEN_BEFORE_CASELOAD)
+        raise InputError("happened_on", m.WHEN_BEFORE_CASELOAD)
 
 
 def _check_kind_and_note(kind: str, note: str) -> None:
     if kind not in KINDS:
-        raise ContactInputError("kind", m.KIND_INVALID)
+        raise InputError("kind", m.KIND_INVALID)
     if len(note) > NOTE_MAX:
-        raise ContactInputError("note", m.NOTE_TOO_LONG)
+        raise InputError("note", m.NOTE_TOO_LONG)
 
 
 def record_contact(
@@ -180,7 +173,7 @@ def log_own_contact(session: Session, *, actor: Actor, kind: str, happened_at: d
         raise Forbidden()
     workers = identity_service.current_workers(session, young_person_id=actor.user_id)
     if not workers:
-        raise ContactInputError("kind", m.NO_WORKER)
+        raise InputError("kind", m.NO_WORKER)
     worker = workers[0]
     assert worker.id is not None
     _check_kind_and_note(kind, note)
@@ -228,9 +221,9 @@ def answer_contact(session: Session, *, actor: Actor, contact_id: int, confirm: 
         if not identity_service.is_current_worker(session, actor=actor, young_person_id=contact.young_person_id):
             raise Forbidden()
     if contact.state != AWAITING:
-        raise ContactInputError("answer", m.ALREADY_ANSWERED)
+        raise InputError("answer", m.ALREADY_ANSWERED)
     if len(note) > NOTE_MAX:
-        raise ContactInputError("answer_note", m.NOTE_TOO_LONG)
+        raise InputError("answer_note", m.NOTE_TOO_LONG)
     contact.state = CONFIRMED if confirm else DISPUTED
     contact.answer_note, contact.answered_at = note.strip(), clock.now()
     session.add(contact)
@@ -304,21 +297,21 @@ def reach_request(session: Session, *, actor: Actor, method: str, tried_at: date
     if not actor.is_young_person:
         raise Forbidden()
     if method not in REACH_METHODS:
-        raise ContactInputError("method", m.METHOD_INVALID)
+        raise InputError("method", m.METHOD_INVALID)
     if len(note) > NOTE_MAX:
-        raise ContactInputError("note", m.NOTE_TOO_LONG)
+        raise InputError("note", m.NOTE_TOO_LONG)
     if tried_at > clock.now() + timedelta(minutes=5):
-        raise ContactInputError("tried_on", m.WHEN_FUTURE)
+        raise InputError("tried_on", m.WHEN_FUTURE)
     recent = session.exec(
         select(ReachRequest).where(
             ReachRequest.young_person_id == actor.user_id, ReachRequest.created_at > clock.now() - REACH_AGAIN_AFTER
         )
     ).first()
     if recent is not None:
-        raise ContactInputError("method", m.REACH_TOO_SOON)
+        raise InputError("method", m.REACH_TOO_SOON)
     workers = identity_service.current_workers(session, young_person_id=actor.user_id)
     if not workers:
-        raise ContactInputError("method", m.NO_WORKER)
+        raise InputError("method", m.NO_WORKER)
     worker = workers[0]
     assert worker.id is not None
     tenant = session.get(Tenant, actor.tenant_id)
@@ -416,11 +409,11 @@ def answer_reach(session: Session, *, actor: Actor, request_id: int, answer: str
     request = reach_request_for(session, actor=actor, request_id=request_id)
     answer = answer.strip()
     if not answer:
-        raise ContactInputError("answer", m.ANSWER_REQUIRED)
+        raise InputError("answer", m.ANSWER_REQUIRED)
     if len(answer) > NOTE_MAX:
-        raise ContactInputError("answer", m.NOTE_TOO_LONG)
+        raise InputError("answer", m.NOTE_TOO_LONG)
     if request.answered_at is not None:
-        raise ContactInputError("answer", m.ALREADY_ANSWERED)
+        raise InputError("answer", m.ALREADY_ANSWERED)
     request.answered_at, request.answered_by_id, request.answer = clock.now(), actor.user_id, answer
     session.add(request)
     notifications.notify(
@@ -592,7 +585,7 @@ def about_me_save(session: Session, *, actor: Actor, values: dict[str, str], agr
         raise Forbidden()
     for name in ABOUT_FIELDS:
         if len(values.get(name, "")) > NOTE_MAX:
-            raise ContactInputError(name, m.NOTE_TOO_LONG)
+            raise InputError(name, m.NOTE_TOO_LONG)
     held = session.get(AboutMe, actor.user_id) or AboutMe(young_person_id=actor.user_id, tenant_id=actor.tenant_id)
     for name in ABOUT_FIELDS:
         setattr(held, name, values.get(name, "").strip())
@@ -604,7 +597,7 @@ def about_me_save(session: Session, *, actor: Actor, values: dict[str, str], agr
 
 
 # ------------------------------------------------------------------ handovers
-class HandoverError(ContactInputError):
+class HandoverError(InputError):
     pass
 
 

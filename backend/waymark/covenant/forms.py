@@ -16,7 +16,7 @@ from waymark import clock
 from waymark.covenant import messages as m
 from waymark.covenant import models
 from waymark.covenant.service import OfferInput
-from waymark.web.forms import FieldError
+from waymark.web.forms import FieldError, date_field
 
 HONEYPOT = "fax_number"  # hidden from people by CSS; bots fill it in
 MIN_SECONDS = 3
@@ -71,14 +71,7 @@ class OfferForm(BaseModel):
     @field_validator("expires_on", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if not value.strip():
-            return None
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise FieldError(m.EXPIRES_INVALID) from None
+        return date_field(value, m.EXPIRES_INVALID)
 
     @field_validator("expires_on")
     @classmethod

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from waymark.audit.service import audit_record
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
 from waymark.identity.oidc import PROVIDER
@@ -221,8 +222,8 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
             return _signed_in_redirect(request, user, "/?welcome=1")
         except service.InviteInvalid as exc:
             return render(request, "identity/join_problem.html", {"message": exc.message}, status_code=404)
-        except service.IdentityError as exc:
-            form.add_error(exc.field or "passphrase", exc.message)
+        except InputError as exc:
+            form.add_error(exc.field, exc.message)
     for secret in ("passphrase", "confirm"):
         form.values.pop(secret, None)
     return render(request, "identity/join.html", {"form": form, "young_person": user, "code": code}, status_code=422)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.service import audit_record
-from waymark.errors import Forbidden, NotFound
+from waymark.errors import Forbidden, InputError, NotFound
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User
@@ -36,10 +36,9 @@ from waymark.settings import Settings
 class IdentityError(Exception):
     """A failure with a message for the person (a message constant)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-        self.field = field
 
 
 class SignInFailed(IdentityError):
@@ -382,21 +381,21 @@ def invite_open(session: Session, *, code: str) -> tuple[Invite, User]:
 
 def invite_accept(session: Session, *, code: str, username: str | None, passphrase: str) -> User:
     """Use an invite: set the young person's passphrase (and username, if they have
-    none yet). The invite works once. Raises ``InviteInvalid`` or ``IdentityError``."""
+    none yet). The invite works once. Raises ``InviteInvalid`` or ``InputError``."""
     invite, user = invite_open(session, code=code)
     if user.username is None:
         chosen = (username or "").strip().lower()
         if not chosen:
-            raise IdentityError(m.USERNAME_REQUIRED, field="username")
+            raise InputError("username", m.USERNAME_REQUIRED)
         if not USERNAME_RE.match(chosen):
-            raise IdentityError(m.USERNAME_INVALID, field="username")
+            raise InputError("username", m.USERNAME_INVALID)
         if session.exec(select(User.id).where(User.username == chosen)).first() is not None:
-            raise IdentityError(m.USERNAME_TAKEN, field="username")
+            raise InputError("username", m.USERNAME_TAKEN)
     else:
         chosen = user.username
     problem = passphrase_problem(passphrase, username=chosen)
     if problem:
-        raise IdentityError(problem, field="passphrase")
+        raise InputError("passphrase", problem)
     # Claim the invite with a conditional update, so two uses at once cannot both win.
     claimed = session.execute(
         update(Invite).where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None)).values(used_at=clock.now())

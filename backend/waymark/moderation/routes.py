@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, PUBLIC, requires, signed_in_actor
 from waymark.moderation import messages as m
@@ -77,7 +78,7 @@ async def _decide(request: Request, session: Any, kind: str, item_id: int) -> Re
             reason=fields["reason"],
             **{id_name: item_id},
         )
-    except service.ModerationError as exc:
+    except InputError as exc:
         key = f"{kind[0]}{item_id}"
         form: ParsedForm[Any] = ParsedForm(
             values={**fields, "themes": ",".join(chosen)}, errors={f"{key}-{exc.field}": exc.message}

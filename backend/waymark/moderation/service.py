@@ -25,6 +25,7 @@ from waymark.consultations.models import (
     Question,
     Response,
 )
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, Forbidden
 from waymark.identity.service import NotFound
@@ -33,12 +34,6 @@ from waymark.moderation import themes as theme_list
 from waymark.updates.models import Update, UpdateComment
 
 REASON_MAX = 300
-
-
-class ModerationError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 ANSWER, COMMENT = "answer", "comment"
@@ -141,28 +136,28 @@ def _apply(
     reason: str,
 ) -> tuple[list[str], str]:
     """Check a decision and write it on the answer or comment; returns the themes
-    chosen and the reason. Raises ``ModerationError`` and changes nothing if the
+    chosen and the reason. Raises ``InputError`` and changes nothing if the
     decision breaks a rule."""
     if target.moderation != PENDING:
-        raise ModerationError("decision", m.ALREADY_DECIDED)
+        raise InputError("decision", m.ALREADY_DECIDED)
     chosen = [t for t in theme_list.keys() if t in set(themes)]
     if set(themes) - set(chosen):
-        raise ModerationError("themes", m.THEME_UNKNOWN)
+        raise InputError("themes", m.THEME_UNKNOWN)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
-        raise ModerationError("reason", m.REASON_TOO_LONG)
+        raise InputError("reason", m.REASON_TOO_LONG)
     if approve:
         published_text = published_text.strip()
         if not published_text:
-            raise ModerationError("published_text", m.PUBLISHED_REQUIRED)
+            raise InputError("published_text", m.PUBLISHED_REQUIRED)
         if len(published_text) > TEXT_MAX:
-            raise ModerationError("published_text", m.PUBLISHED_TOO_LONG)
+            raise InputError("published_text", m.PUBLISHED_TOO_LONG)
         if not chosen:
-            raise ModerationError("themes", m.THEME_REQUIRED)
+            raise InputError("themes", m.THEME_REQUIRED)
         target.moderation, target.published_text, target.themes = APPROVED, published_text, chosen
     else:
         if not reason:
-            raise ModerationError("reason", m.REASON_REQUIRED)
+            raise InputError("reason", m.REASON_REQUIRED)
         target.moderation, target.published_text, target.themes = REJECTED, None, []
     target.moderation_reason = reason or None
     target.moderated_by_id, target.moderated_at = actor.user_id, clock.now()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity.permissions import PLAN_OWN, requires, signed_in_actor
 from waymark.pathway import messages as m
 from waymark.pathway import service
@@ -78,7 +79,7 @@ def words_save(request: Request, heading: str, session: SessionDep, raw: dict[st
         try:
             service.words_save(session, actor=signed_in_actor(request), heading=heading, text=form.data.words)
             return RedirectResponse(f"/plan?sent=words#{heading}", status_code=303)
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error("words", exc.message)
     view = service.plan_view_for_young_person(session, actor=signed_in_actor(request), mark_seen=False)
     return render(
@@ -122,7 +123,7 @@ def step_feedback(
                 session, actor=signed_in_actor(request), step_id=step_id, kind=form.data.kind, comment=form.data.comment
             )
             return RedirectResponse(f"/plan/steps/{step_id}?sent=1", status_code=303)
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return render(
         request, "pathway/step.html", {"form": form, **_step_context(request, session, step_id)}, status_code=422
@@ -141,7 +142,7 @@ def review_request(request: Request, session: SessionDep, raw: dict[str, Any] = 
         try:
             service.review_request_make(session, actor=signed_in_actor(request), note=form.data.note)
             return RedirectResponse("/plan?sent=review#review", status_code=303)
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error("note", exc.message)
     view = service.plan_view_for_young_person(session, actor=signed_in_actor(request), mark_seen=False)
     return render(

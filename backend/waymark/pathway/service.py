@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.audit.service import audit_record
+from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
@@ -42,16 +43,7 @@ NotFound = identity_service.NotFound
 MAX_REVIEW_MONTHS = 6  # Care Leavers (England) Regulations 2010: at least every 6 months
 
 
-class PlanInputError(Exception):
-    """Input the rules refuse; ``field`` names the form field, ``message`` says why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class StaleEdit(PlanInputError):
+class StaleEdit(InputError):
     """The step changed since the form was loaded."""
 
     def __init__(self) -> None:
@@ -312,19 +304,19 @@ def _tell_young_person(session: Session, plan: PathwayPlan, kind: str) -> None:
 def _check_step_fields(heading: str, text: str, owner: str, owner_name: str | None, status: str) -> str:
     text = text.strip()
     if heading not in HEADING_KEYS:
-        raise PlanInputError("heading", m.HEADING_INVALID)
+        raise InputError("heading", m.HEADING_INVALID)
     if not text:
-        raise PlanInputError("text", m.STEP_TEXT_REQUIRED)
+        raise InputError("text", m.STEP_TEXT_REQUIRED)
     if len(text) > 500:
-        raise PlanInputError("text", m.STEP_TEXT_TOO_LONG)
+        raise InputError("text", m.STEP_TEXT_TOO_LONG)
     if owner not in OWNERS:
-        raise PlanInputError("owner", m.OWNER_INVALID)
+        raise InputError("owner", m.OWNER_INVALID)
     if owner == "named" and not (owner_name or "").strip():
-        raise PlanInputError("owner_name", m.OWNER_NAME_REQUIRED)
+        raise InputError("owner_name", m.OWNER_NAME_REQUIRED)
     if len(owner_name or "") > 80:
-        raise PlanInputError("owner_name", m.OWNER_NAME_TOO_LONG)
+        raise InputError("owner_name", m.OWNER_NAME_TOO_LONG)
     if status not in STATUSES:
-        raise PlanInputError("status", m.STATUS_INVALID)
+        raise InputError("status", m.STATUS_INVALID)
     return text
 
 
@@ -465,7 +457,7 @@ def step_set_status(
 def step_move(session: Session, *, actor: Actor, young_person_id: int, step_id: int, direction: str) -> PlanStep:
     """Swap a step with its neighbour under the same heading ("up" or "down")."""
     if direction not in ("up", "down"):
-        raise PlanInputError("direction", m.MOVE_INVALID)
+        raise InputError("direction", m.MOVE_INVALID)
     plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
     step = _step_in(session, plan, step_id)
     siblings = sorted(
@@ -507,11 +499,11 @@ def review_record(
     """Record a review: it restarts the countdown and answers any open request."""
     summary = summary.strip()
     if not summary:
-        raise PlanInputError("summary", m.REVIEW_SUMMARY_REQUIRED)
+        raise InputError("summary", m.REVIEW_SUMMARY_REQUIRED)
     if len(summary) > 2000:
-        raise PlanInputError("summary", m.REVIEW_SUMMARY_TOO_LONG)
+        raise InputError("summary", m.REVIEW_SUMMARY_TOO_LONG)
     if reviewed_on > clock.today():
-        raise PlanInputError("reviewed_on", m.REVIEW_DATE_FUTURE)
+        raise InputError("reviewed_on", m.REVIEW_DATE_FUTURE)
     plan, _young_person = _editable(session, actor=actor, young_person_id=young_person_id)
     assert plan.id is not None
     review = PlanReview(plan_id=plan.id, reviewed_on=reviewed_on, summary=summary, recorded_by_id=actor.user_id)
@@ -560,9 +552,9 @@ def _answer(
         raise NotFound()
     response = response.strip()
     if not response:
-        raise PlanInputError("response", m.RESPONSE_REQUIRED)
+        raise InputError("response", m.RESPONSE_REQUIRED)
     if len(response) > 1000:
-        raise PlanInputError("response", m.RESPONSE_TOO_LONG)
+        raise InputError("response", m.RESPONSE_TOO_LONG)
     before = {"response": item.response}
     item.response, item.responded_by_id, item.responded_at = response, actor.user_id, clock.now()
     session.add(item)
@@ -628,10 +620,10 @@ def _tell_advisers(session: Session, plan: PathwayPlan, actor: Actor, kind: str)
 def words_save(session: Session, *, actor: Actor, heading: str, text: str) -> PlanWords | None:
     """Save (or clear, with empty text) what the young person wants from one heading."""
     if heading not in HEADING_KEYS:
-        raise PlanInputError("words", m.HEADING_INVALID)
+        raise InputError("words", m.HEADING_INVALID)
     text = text.strip()
     if len(text) > 1000:
-        raise PlanInputError("words", m.WORDS_TOO_LONG)
+        raise InputError("words", m.WORDS_TOO_LONG)
     plan = _own_plan(session, actor)
     assert plan.id is not None
     words = session.exec(select(PlanWords).where(PlanWords.plan_id == plan.id, PlanWords.heading == heading)).first()
@@ -663,10 +655,10 @@ def words_save(session: Session, *, actor: Actor, heading: str, text: str) -> Pl
 def feedback_give(session: Session, *, actor: Actor, step_id: int, kind: str, comment: str | None) -> StepFeedback:
     """ "I'm not sure" / "I disagree" on one of the young person's own steps."""
     if kind not in FEEDBACK_KINDS:
-        raise PlanInputError("kind", m.FEEDBACK_KIND_REQUIRED)
+        raise InputError("kind", m.FEEDBACK_KIND_REQUIRED)
     comment = (comment or "").strip() or None
     if comment and len(comment) > 1000:
-        raise PlanInputError("comment", m.COMMENT_TOO_LONG)
+        raise InputError("comment", m.COMMENT_TOO_LONG)
     plan = _own_plan(session, actor)
     step = _step_in(session, plan, step_id)
     assert plan.id is not None and step.id is not None
@@ -693,7 +685,7 @@ def review_request_make(session: Session, *, actor: Actor, note: str | None) -> 
     """Ask for a review. While one request is open, asking again returns that one."""
     note = (note or "").strip() or None
     if note and len(note) > 1000:
-        raise PlanInputError("note", m.COMMENT_TOO_LONG)
+        raise InputError("note", m.COMMENT_TOO_LONG)
     plan = _own_plan(session, actor)
     open_request = session.exec(
         select(ReviewRequest).where(ReviewRequest.plan_id == plan.id, col(ReviewRequest.responded_at).is_(None))

@@ -17,6 +17,7 @@ from waymark.contacts import service as contacts
 from waymark.db import SessionDep
 from waymark.entitlements import messages as entitlement_messages
 from waymark.entitlements import service as entitlements
+from waymark.errors import InputError
 from waymark.glossary import service as glossary
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
@@ -30,7 +31,7 @@ from waymark.pathway import messages as m
 from waymark.pathway import service
 from waymark.pathway.routes import PLAN_CONTEXT
 from waymark.priorities import service as priorities
-from waymark.web.forms import FieldError, ParsedForm, RawFormDep, parse_form
+from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -101,16 +102,6 @@ def plan_history(request: Request, young_person_id: RecordId, session: SessionDe
 
 
 # ---------------------------------------------------------------------- steps
-def _parse_date(value: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(m.DUE_DATE_INVALID) from None
-
-
 class StepForm(BaseModel):
     heading: str = Field(default="", max_length=30)
     text: str = Field(default="", max_length=500)
@@ -123,7 +114,7 @@ class StepForm(BaseModel):
     @field_validator("due_on", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date | None:
-        return _parse_date(value) if isinstance(value, str) else value
+        return date_field(value, m.DUE_DATE_INVALID)
 
 
 STEP_MESSAGES = {
@@ -169,7 +160,7 @@ def step_add(
                 status=d.status,
             )
             return _back(young_person_id, f"step-{step.id}")
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _step_failed(request, session, young_person_id, form, "add")
 
@@ -210,7 +201,7 @@ def step_edit(
                 status=d.status,
             )
             return _back(young_person_id, f"step-{step_id}")
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     return _step_failed(request, session, young_person_id, form, f"step-{step_id}", editing=step_id)
 
@@ -243,7 +234,7 @@ def step_status(
             status=form.data.status,
         )
         return _back(young_person_id, f"step-{step_id}")
-    except service.PlanInputError as exc:
+    except InputError as exc:
         if not isinstance(exc, service.StaleEdit):
             raise HTTPException(400) from None
         form.add_error(f"step-{step_id}", exc.message)  # the summary links to the step itself
@@ -274,7 +265,7 @@ def step_move(
             step_id=step_id,
             direction=form.data.direction,
         )
-    except service.PlanInputError:
+    except InputError:
         raise HTTPException(400) from None
     return _back(young_person_id, f"step-{step_id}")
 
@@ -287,9 +278,7 @@ class ReviewForm(BaseModel):
     @field_validator("reviewed_on", mode="before")
     @classmethod
     def _date(cls, value: Any) -> date | None:
-        if isinstance(value, str) and not value.strip():
-            raise FieldError(m.REVIEW_DATE_INVALID)
-        return _parse_date(value) if isinstance(value, str) else value
+        return date_field(value, m.DUE_DATE_INVALID, blank=m.REVIEW_DATE_INVALID)
 
 
 @router.post("/young-people/{young_person_id}/plan/reviews", dependencies=[requires(PLAN_EDIT)])
@@ -314,7 +303,7 @@ def review_record(
                 summary=form.data.summary,
             )
             return _back(young_person_id, "review")
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error(exc.field, exc.message)
     elif form.ok:
         form.add_error("reviewed_on", m.REVIEW_DATE_INVALID)
@@ -339,7 +328,7 @@ def _answer_route(
         try:
             answer(form.data.response)
             return _back(young_person_id, "to-answer")
-        except service.PlanInputError as exc:
+        except InputError as exc:
             form.add_error("response", exc.message)
     return _step_failed(request, session, young_person_id, form, form_name)
 

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from waymark import clock
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity.permissions import (
     CONSULTATIONS_ANSWER,
     CONSULTATIONS_ASSIST,
@@ -23,8 +24,8 @@ from waymark.moderation import themes as theme_list
 from waymark.priorities import messages as m
 from waymark.priorities import service
 from waymark.priorities.models import PriorityRound
-from waymark.web.forms import ParsedForm
-from waymark.web.i18n import request_locale, translations
+from waymark.web.forms import ParsedForm, input_error_messages
+from waymark.web.i18n import request_locale
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -42,14 +43,6 @@ async def _fields(request: Request) -> tuple[dict[str, str], list[str]]:
     values = {k: v for k, v in form.items() if isinstance(v, str) and len(k) <= 60}
     themes = [v for v in form.getlist("themes") if isinstance(v, str)][:20]
     return values, themes
-
-
-def _errors(request: Request, exc: service.PriorityError) -> dict[str, str]:
-    """The messages in the reader's language, with their numbers filled in."""
-    if not exc.params:
-        return exc.errors
-    gettext = translations(request_locale(request)).gettext
-    return {k: gettext(v) % exc.params if "%(" in v else v for k, v in exc.errors.items()}
 
 
 # ------------------------------------------------------------ young people
@@ -123,12 +116,12 @@ async def vote(request: Request, round_id: RecordId, session: SessionDep) -> Res
             anonymous=values.get("named") != "yes",
             mode=values.get("mode", "standard"),
         )
-    except service.PriorityError as exc:
+    except InputError as exc:
         return _vote_page(
             request,
             session,
             round_,
-            form=ParsedForm(values=values, errors=_errors(request, exc)),
+            form=ParsedForm(values=values, errors=input_error_messages(request, exc)),
             status_code=422,
         )
     return RedirectResponse(f"/priorities/{round_id}?voted=1", status_code=303)
@@ -171,12 +164,12 @@ async def assisted_vote(
             mode="assisted",
             young_person_id=young_person_id,
         )
-    except service.PriorityError as exc:
+    except InputError as exc:
         return _vote_page(
             request,
             session,
             round_,
-            form=ParsedForm(values=values, errors=_errors(request, exc)),
+            form=ParsedForm(values=values, errors=input_error_messages(request, exc)),
             assisted_for=person,
             status_code=422,
         )
@@ -238,7 +231,7 @@ async def round_create(request: Request, session: SessionDep) -> Response:
     values, themes = await _fields(request)
     try:
         created = service.create(session, actor=signed_in_actor(request), data=_round_input(values, themes))
-    except service.PriorityError as exc:
+    except InputError as exc:
         return _round_form(request, None, ParsedForm(values=values, errors=exc.errors), themes, 422)
     return RedirectResponse(f"/staff/priorities/{created.id}/edit?saved=1", status_code=303)
 
@@ -260,7 +253,7 @@ async def round_update(request: Request, round_id: RecordId, session: SessionDep
     values, themes = await _fields(request)
     try:
         service.update(session, actor=signed_in_actor(request), round_id=round_id, data=_round_input(values, themes))
-    except service.PriorityError as exc:
+    except InputError as exc:
         return _round_form(request, round_, ParsedForm(values=values, errors=exc.errors), themes, 422)
     return RedirectResponse(f"/staff/priorities/{round_id}/edit?saved=1", status_code=303)
 
@@ -270,7 +263,7 @@ async def _change_state(request: Request, session: Any, round_id: int, action: s
     change = service.open_round if action == "open" else service.close
     try:
         change(session, actor=signed_in_actor(request), round_id=round_id)
-    except service.PriorityError as exc:
+    except InputError as exc:
         values = {k: str(getattr(round_, k)) for k in ROUND_FIELDS}
         return _round_form(request, round_, ParsedForm(values=values, errors=exc.errors), round_.themes, 422)
     return RedirectResponse(f"/staff/priorities?saved={action}", status_code=303)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.consultations.service import status
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import CONSULTATIONS_RUN, INSIGHTS_VIEW, Forbidden
@@ -35,15 +36,6 @@ from waymark.priorities.models import (
 )
 
 TITLE_MAX, SUMMARY_MAX = 120, 2000
-
-
-class PriorityError(Exception):
-    """Input that breaks a rule: a message per field (``form`` for the whole form)."""
-
-    def __init__(self, errors: dict[str, str], params: Mapping[str, object] | None = None) -> None:
-        super().__init__(errors)
-        self.errors = errors
-        self.params = dict(params or {})
 
 
 # ------------------------------------------------------------- the officer
@@ -92,7 +84,7 @@ def _clean(data: RoundInput) -> dict[str, object]:
     elif opens is not None and closes < opens:
         errors["closes_on"] = m.CLOSES_BEFORE_OPENS
     if errors:
-        raise PriorityError(errors)
+        raise InputError.of(errors)
     return {
         "title": title,
         "summary": summary,
@@ -130,7 +122,7 @@ def update(session: Session, *, actor: Actor, round_id: int, data: RoundInput) -
     """Change a draft (an open round's ballot never changes under people voting)."""
     round_ = for_officer(session, actor=actor, round_id=round_id)
     if round_.state != "draft":
-        raise PriorityError({"form": m.LOCKED})
+        raise InputError.of({"form": m.LOCKED})
     for name, value in _clean(data).items():
         setattr(round_, name, value)
     session.add(round_)
@@ -141,9 +133,9 @@ def update(session: Session, *, actor: Actor, round_id: int, data: RoundInput) -
 def open_round(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
     round_ = for_officer(session, actor=actor, round_id=round_id)
     if round_.state != "draft":
-        raise PriorityError({"form": m.LOCKED})
+        raise InputError.of({"form": m.LOCKED})
     if round_.closes_on < clock.today():
-        raise PriorityError({"closes_on": m.CLOSES_IN_PAST})
+        raise InputError.of({"closes_on": m.CLOSES_IN_PAST})
     round_.state, round_.published_at = "open", clock.now()
     session.add(round_)
     audit_record(session, actor=actor, action="priorities.open", object_type="priority_round", object_id=round_id)
@@ -154,7 +146,7 @@ def open_round(session: Session, *, actor: Actor, round_id: int) -> PriorityRoun
 def close(session: Session, *, actor: Actor, round_id: int) -> PriorityRound:
     round_ = for_officer(session, actor=actor, round_id=round_id)
     if status(round_) not in ("open", "scheduled"):
-        raise PriorityError({"form": m.NOT_OPEN})
+        raise InputError.of({"form": m.NOT_OPEN})
     round_.state, round_.closed_at = "closed", clock.now()
     session.add(round_)
     audit_record(session, actor=actor, action="priorities.close", object_type="priority_round", object_id=round_id)
@@ -227,7 +219,7 @@ def voted_in(session: Session, *, young_person_id: int, round_ids: Sequence[int]
 
 
 def parse_votes(round_: PriorityRound, raw: Mapping[str, str]) -> dict[str, int]:
-    """Votes from form fields ``v-<theme>`` (blank is 0). Raises ``PriorityError``
+    """Votes from form fields ``v-<theme>`` (blank is 0). Raises ``InputError``
     for a field that is not a whole number, a theme not on the ballot, one theme given
     more than the round's votes, no votes at all, or more votes than the round gives."""
     errors: dict[str, str] = {}
@@ -237,7 +229,7 @@ def parse_votes(round_: PriorityRound, raw: Mapping[str, str]) -> dict[str, int]
             continue
         theme, text = name[2:], value.strip()
         if theme not in round_.themes:
-            raise PriorityError({"votes": m.THEME_NOT_ON_BALLOT})
+            raise InputError.of({"votes": m.THEME_NOT_ON_BALLOT})
         if text == "":
             continue
         if not text.isdigit() or len(text) > 3:
@@ -247,12 +239,12 @@ def parse_votes(round_: PriorityRound, raw: Mapping[str, str]) -> dict[str, int]
         elif int(text):
             votes[theme] = int(text)
     if errors:
-        raise PriorityError(errors, {"max": round_.votes})
+        raise InputError.of(errors, {field: {"max": round_.votes} for field in errors})
     used = sum(votes.values())
     if used == 0:
-        raise PriorityError({"votes": m.VOTES_NONE})
+        raise InputError.of({"votes": m.VOTES_NONE})
     if used > round_.votes:
-        raise PriorityError({"votes": m.VOTES_TOO_MANY}, {"max": round_.votes, "used": used})
+        raise InputError("votes", m.VOTES_TOO_MANY, max=round_.votes, used=used)
     return votes
 
 
@@ -285,7 +277,7 @@ def vote(
         mode, anonymous = "assisted", False
     assert person is not None and person.id is not None
     if status(round_) != "open":
-        raise PriorityError({"form": m.CLOSED_NOW})
+        raise InputError.of({"form": m.CLOSED_NOW})
     votes = parse_votes(round_, raw)
     if has_voted(session, round_id=round_id, young_person_id=person.id):
         return None

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from waymark.consultations.models import DRAFT, Consultation
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity.permissions import (
     PUBLIC,
     UPDATES_PUBLISH,
@@ -108,7 +109,7 @@ async def update_publish(request: Request, session: SessionDep) -> Response:
     values, data = await _read_form(request)
     try:
         service.publish(session, actor=signed_in_actor(request), data=data)
-    except service.UpdateInvalid as exc:
+    except InputError as exc:
         chosen = {"themes": data.themes, "consultation_ids": data.consultation_ids}
         return _form_page(request, session, ParsedForm(values=values, errors=exc.errors), chosen, None, 422)
     return RedirectResponse("/staff/updates?saved=1", status_code=303)
@@ -139,7 +140,7 @@ async def update_revise(request: Request, update_id: RecordId, session: SessionD
         view = service.view(session, actor=actor, update_id=update_id)
         version = int(values.get("version", "0")) if values.get("version", "").isdigit() else 0
         service.revise(session, actor=actor, update_id=update_id, data=data, version=version)
-    except service.UpdateInvalid as exc:
+    except InputError as exc:
         chosen = {"themes": data.themes, "consultation_ids": data.consultation_ids}
         return _form_page(request, session, ParsedForm(values=values, errors=exc.errors), chosen, view, 422)
     return RedirectResponse("/staff/updates?saved=1", status_code=303)
@@ -198,7 +199,7 @@ async def comment(request: Request, update_id: RecordId, session: SessionDep) ->
         service.comment(
             session, actor=signed_in_actor(request), update_id=update_id, text=text, quotes_allowed=quotes_allowed
         )
-    except service.UpdateInvalid as exc:
+    except InputError as exc:
         kept = ParsedForm(
             values={"comment": text, "quotes_allowed": "yes" if quotes_allowed else ""}, errors=exc.errors
         )
@@ -217,7 +218,7 @@ async def react(request: Request, update_id: RecordId, session: SessionDep) -> R
             update_id=update_id,
             reaction=reaction if isinstance(reaction, str) else "",
         )
-    except service.UpdateInvalid:
+    except InputError:
         raise HTTPException(422) from None
     return RedirectResponse(f"/updates/{update_id}?reacted=1", status_code=303)
 

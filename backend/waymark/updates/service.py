@@ -20,6 +20,7 @@ from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.consultations.models import APPROVED, DRAFT, PENDING, SAFEGUARDING, Consultation, Response
 from waymark.consultations.service import token_hash
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import UPDATE_COMMENTS_ALL, UPDATES_PUBLISH, UPDATES_STAFF_VIEW, Forbidden
 from waymark.identity.service import NotFound
@@ -44,12 +45,6 @@ TITLE_MAX, SAID_MAX, DID_MAX, REASON_MAX = 120, 1000, 2000, 1000
 _SNAPSHOT = ("title", "said", "did", "status", "reason", "happened_on", "themes", "consultation_ids")
 
 
-class UpdateInvalid(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 @dataclass
 class UpdateInput:
     title: str = ""
@@ -68,7 +63,7 @@ def _require_officer(actor: Actor) -> None:
 
 
 def _clean(session: Session, actor: Actor, data: UpdateInput) -> dict[str, Any]:
-    """The update's fields, checked; raises ``UpdateInvalid`` with a message per field."""
+    """The update's fields, checked; raises ``InputError`` with a message per field."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     for name, limit, required, too_long in (
@@ -116,7 +111,7 @@ def _clean(session: Session, actor: Actor, data: UpdateInput) -> dict[str, Any]:
         errors["consultation_ids"] = m.CONSULTATION_UNKNOWN
     clean["consultation_ids"] = sorted(ids)
     if errors:
-        raise UpdateInvalid(errors)
+        raise InputError.of(errors)
     return clean
 
 
@@ -152,7 +147,7 @@ def revise(session: Session, *, actor: Actor, update_id: int, data: UpdateInput,
     update = _own(session, actor, update_id)
     clean = _clean(session, actor, data)
     if update.version != version:
-        raise UpdateInvalid({"form": m.STALE})
+        raise InputError.of({"form": m.STALE})
     if all(getattr(update, k) == v for k, v in clean.items()):
         return update
     for name, value in clean.items():
@@ -304,7 +299,7 @@ def react(session: Session, *, actor: Actor, update_id: int, reaction: str) -> U
         raise Forbidden()
     _own(session, actor, update_id)
     if reaction not in REACTIONS:
-        raise UpdateInvalid({"reaction": m.REACTION_INVALID})
+        raise InputError.of({"reaction": m.REACTION_INVALID})
     row = session.exec(
         select(UpdateReaction).where(
             UpdateReaction.update_id == update_id, UpdateReaction.young_person_id == actor.user_id
@@ -327,9 +322,9 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
     _own(session, actor, update_id)
     text = text.strip()
     if not text:
-        raise UpdateInvalid({"comment": m.COMMENT_REQUIRED})
+        raise InputError.of({"comment": m.COMMENT_REQUIRED})
     if len(text) > COMMENT_MAX:
-        raise UpdateInvalid({"comment": m.COMMENT_TOO_LONG})
+        raise InputError.of({"comment": m.COMMENT_TOO_LONG})
     earlier = session.exec(
         select(UpdateComment).where(
             UpdateComment.update_id == update_id, UpdateComment.young_person_id == actor.user_id
@@ -339,7 +334,7 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         if row.text == text:
             return row
     if len(earlier) >= COMMENTS_PER_UPDATE:
-        raise UpdateInvalid({"comment": m.COMMENT_LIMIT})
+        raise InputError.of({"comment": m.COMMENT_LIMIT})
     reaction = session.exec(
         select(UpdateReaction.reaction).where(
             UpdateReaction.update_id == update_id, UpdateReaction.young_person_id == actor.user_id

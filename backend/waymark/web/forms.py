@@ -15,7 +15,10 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
+from waymark import clock
+from waymark.errors import InputError
 from waymark.identity.messages import FIELD_INVALID, FIELD_TOO_LONG
+from waymark.web.i18n import request_locale, translations
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FIELD_CHARS = 10_000
@@ -24,6 +27,22 @@ MAX_FIELD_CHARS = 10_000
 def FieldError(message: str) -> PydanticCustomError:
     """Raise from a validator to show ``message`` next to the field."""
     return PydanticCustomError("waymark", message)
+
+
+def date_field(value: Any, invalid: str, *, empty: Any = None, blank: str | None = None) -> Any:
+    """For a ``mode="before"`` validator: a date field's text (``<input type="date">``
+    sends YYYY-MM-DD, read by ``clock.parse_iso_day``) as a date. Left blank it gives
+    ``empty``, or the error ``blank`` when set; anything else not a date is ``invalid``."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        if blank is not None:
+            raise FieldError(blank)
+        return empty
+    day = clock.parse_iso_day(value)
+    if day is None:
+        raise FieldError(invalid)
+    return day
 
 
 @dataclass
@@ -68,6 +87,15 @@ def parse_form(
                 per_field = (messages or {}).get(name, {})
                 result.errors[name] = per_field.get(error["type"]) or per_field.get("default") or FIELD_INVALID
     return result
+
+
+def input_error_messages(request: Request, exc: InputError) -> dict[str, str]:
+    """A service's ``InputError`` as messages by field: those with numbers in them are
+    translated and filled in here, the rest are translated by the template."""
+    if not exc.params:
+        return dict(exc.errors)
+    gettext = translations(request_locale(request)).gettext
+    return {k: gettext(v) % exc.params[k] if k in exc.params else v for k, v in exc.errors.items()}
 
 
 async def _raw_form(request: Request) -> dict[str, Any]:
