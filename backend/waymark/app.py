@@ -1,4 +1,6 @@
-"""The app factory: settings, database, routers, middleware, static files."""
+"""The app factory: settings, database, routers, middleware, static files. The top of
+the dependency rules (docs/adr/0006): it wires features into the plumbing (error pages,
+template filters) and, by importing them, registers every feature's job handlers."""
 
 from __future__ import annotations
 
@@ -13,28 +15,35 @@ from waymark.admin import routes as admin_routes
 from waymark.audit import routes as audit_routes
 from waymark.consultations import routes as consultation_routes
 from waymark.contacts import routes as contact_routes
+from waymark.contacts import service as _contacts_jobs  # noqa: F401 (job handlers)
 from waymark.covenant import routes as covenant_routes
 from waymark.covenant import staff_routes as covenant_staff_routes
 from waymark.db import Database, make_engine
 from waymark.entitlements import routes as entitlement_routes
 from waymark.entitlements import staff_routes as entitlement_staff_routes
 from waymark.glossary import routes as glossary_routes
+from waymark.glossary import service as glossary
+from waymark.home import routes as home_routes
 from waymark.identity import routes as identity_routes
 from waymark.identity import staff_routes
 from waymark.identity.models import Tenant
 from waymark.identity.oidc import make_oauth
+from waymark.identity.permissions import ROLE_LABELS
+from waymark.identity.sessions import load_actor
 from waymark.insights import routes as insights_routes
 from waymark.moderation import routes as moderation_routes
 from waymark.mydata import routes as mydata_routes
+from waymark.notifications import push as _push_jobs  # noqa: F401 (job handlers)
 from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.priorities import routes as priority_routes
 from waymark.safeguarding import routes as safeguarding_routes
+from waymark.safeguarding import service as _safeguarding_jobs  # noqa: F401 (job handlers)
 from waymark.settings import Settings, SettingsError
 from waymark.updates import routes as update_routes
-from waymark.web import errors
-from waymark.web import routes as web_routes
+from waymark.updates import service as _updates_jobs  # noqa: F401 (job handlers)
+from waymark.web import errors, templating
 from waymark.web.assets import FRONTEND_DIR
 from waymark.web.csrf import CSRFMiddleware
 from waymark.web.errors import csrf_failure
@@ -68,7 +77,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.oauth = make_oauth(settings)
 
     for router in (
-        web_routes.router,
+        home_routes.router,
         identity_routes.router,
         staff_routes.router,
         audit_routes.router,
@@ -93,7 +102,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")
-    errors.install(app)
+    errors.install(app, load_actor=load_actor)
+    templating.register(
+        globals={"role_labels": ROLE_LABELS},
+        filters={"jargon": glossary.link_jargon, "markdown": glossary.render_markdown},
+    )
 
     # Outermost last. OIDC state/nonce only, in a short-lived signed cookie.
     app.add_middleware(

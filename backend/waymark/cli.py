@@ -59,6 +59,7 @@ def serve(host: str | None, port: int | None, workers: int, jobs: bool) -> None:
 def worker(interval: float) -> None:
     """Run background jobs (escalations, reminders) until stopped. Run as many as you
     like beside `waymark serve --no-jobs`: each job runs once."""
+    import waymark.app  # noqa: F401 (importing the app registers every feature's job handlers)
     from waymark.db import Database, make_engine
     from waymark.jobs.service import Worker
 
@@ -285,7 +286,7 @@ def vapid_keys() -> None:
     """Make a VAPID key pair for web push. Put both lines in the app's environment
     (and the worker's); keep the private key secret. New keys mean browsers must turn
     messages on again."""
-    from waymark.notifications.push import new_vapid_keys
+    from waymark.vapid import new_vapid_keys
 
     keys = new_vapid_keys()
     click.echo(f"WAYMARK_VAPID_PRIVATE_KEY={keys.private_key}")

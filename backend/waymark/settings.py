@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from waymark.vapid import new_vapid_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = ROOT / "var"
 
@@ -118,8 +120,6 @@ def _demo_vapid_keys() -> tuple[str, str]:
     if path.exists():
         keys = json.loads(path.read_text())
         return keys["private"], keys["public"]
-    from waymark.notifications.push import new_vapid_keys
-
     made = new_vapid_keys()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"private": made.private_key, "public": made.public_key}))

@@ -16,12 +16,12 @@ from waymark.admin.models import RUNNING, ImportRun
 from waymark.db import SessionDep
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import COUNCIL_ADMIN, requires, signed_in_actor
-from waymark.identity.routes import public_base_url
 from waymark.identity.service import tenant_get
 from waymark.web.csvfile import csv_response
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale, translations
 from waymark.web.params import RecordId
+from waymark.web.requests import public_base_url
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff/admin")

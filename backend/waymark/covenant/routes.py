@@ -15,9 +15,9 @@ from waymark.covenant.models import CATEGORIES
 from waymark.db import SessionDep
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import PUBLIC, current_actor, requires
-from waymark.identity.routes import client_ip
 from waymark.web.forms import ParsedForm, RawFormDep, parse_form
 from waymark.web.params import RecordId
+from waymark.web.requests import client_ip
 from waymark.web.templating import render
 
 router = APIRouter()

@@ -27,5 +27,3 @@ STAFF_MFA_REQUIRED = N_(
 )
 SIGN_IN_NOT_FINISHED = N_("Sign-in did not finish. Please try again")
 NOT_ON_CASELOAD = N_("This young person is not on your caseload")
-FIELD_TOO_LONG = N_("This is too long. Make it shorter")
-FIELD_INVALID = N_("Check what you typed here")

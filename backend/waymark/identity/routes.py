@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from authlib.integrations.base_client.errors import OAuthError
 from fastapi import APIRouter, Request
@@ -20,29 +19,11 @@ from waymark.identity.oidc import PROVIDER
 from waymark.identity.permissions import PUBLIC, current_actor, requires
 from waymark.identity.sessions import COOKIE, clear_session_cookie, session_create, session_end, set_session_cookie
 from waymark.web.forms import FieldError, RawFormDep, parse_form
+from waymark.web.requests import client_ip, public_base_url, safe_next
 from waymark.web.templating import render
 
 router = APIRouter()
 NEXT_KEY = "waymark_next"
-
-
-def safe_next(value: str | None) -> str:
-    """Only local paths: never redirect to another site after sign-in."""
-    if not value or len(value) > 500:
-        return "/"
-    parsed = urlparse(value)
-    if parsed.scheme or parsed.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    return value
-
-
-def public_base_url(request: Request) -> str:
-    """WAYMARK_BASE_URL when set (behind a proxy), else the address this request used."""
-    return (request.app.state.settings.base_url or str(request.base_url)).rstrip("/")
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _signed_in_redirect(request: Request, user: Any, next_url: str) -> Response:

@@ -11,8 +11,8 @@ from waymark.db import SessionDep
 from waymark.entitlements import service as entitlements
 from waymark.identity import service
 from waymark.identity.permissions import CASELOAD_VIEW, INVITE_CREATE, requires, signed_in_actor
-from waymark.identity.routes import public_base_url
 from waymark.web.params import RecordId
+from waymark.web.requests import public_base_url
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff")

@@ -124,14 +124,6 @@ def run_due(session: Session, *, limit: int = 100) -> int:
     return ran
 
 
-def _load_handlers() -> None:
-    """Import the modules whose handlers the worker runs."""
-    import waymark.contacts.service
-    import waymark.notifications.push
-    import waymark.safeguarding.service
-    import waymark.updates.service  # noqa: F401
-
-
 class Worker(threading.Thread):
     """Runs due jobs every ``interval`` seconds until stopped (``waymark worker``, and
     inside ``waymark serve`` in the single-process set-up)."""
@@ -140,7 +132,6 @@ class Worker(threading.Thread):
         super().__init__(name="waymark-jobs", daemon=True)
         self.session_factory, self.interval = session_factory, interval
         self.stopped = threading.Event()
-        _load_handlers()
 
     def run_once(self) -> int:
         with self.session_factory() as session:

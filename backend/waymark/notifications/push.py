@@ -16,17 +16,15 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlmodel import Session, select
 
 from waymark import clock
 from waymark.jobs import service as jobs
 from waymark.notifications.models import PUSH_KINDS, Notification, PushSubscription
 from waymark.settings import Settings
+from waymark.vapid import VapidKeys, new_vapid_keys  # noqa: F401 (where the keys are made)
 from waymark.web.i18n import N_, translations
 
 log = logging.getLogger(__name__)
@@ -59,22 +57,6 @@ URGENCY = {"contact": "high", "plan": "normal", "updates": "normal", "offers": "
 
 def group_of(kind: str) -> str:
     return next((group for group, kinds in KIND_GROUPS.items() if kind in kinds), "other")
-
-
-@dataclass(frozen=True)
-class VapidKeys:
-    private_key: str  # base64url of the raw 32-byte key
-    public_key: str  # base64url of the uncompressed point: the browser's applicationServerKey
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def new_vapid_keys() -> VapidKeys:
-    key = ec.generate_private_key(ec.SECP256R1())
-    public = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    return VapidKeys(private_key=_b64(key.private_numbers().private_value.to_bytes(32, "big")), public_key=_b64(public))
 
 
 def enabled(settings: Settings) -> bool:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from pathlib import Path
 
 from waymark.settings import ROOT
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 FRONTEND_DIR = ROOT / "frontend"
 # Fetched by the service worker on install, so the shell works offline at once.
@@ -29,10 +32,16 @@ def static_url(name: str) -> str:
 
 
 @lru_cache
+def template_dirs() -> tuple[Path, ...]:
+    """The shared layouts (web/templates) and every feature's <feature>/templates."""
+    dirs = [PACKAGE_DIR / "web" / "templates"]
+    dirs += sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
+    return tuple(dirs)
+
+
+@lru_cache
 def build_version() -> str:
     """Changes whenever any front-end file or template changes."""
-    from waymark.web.templating import template_dirs
-
     digest = hashlib.sha256()
     for name, value in sorted(asset_hashes().items()):
         digest.update(f"{name}={value}\n".encode())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI
@@ -14,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from waymark.errors import Forbidden, NotFound, NotSignedIn
 from waymark.web.i18n import N_
+from waymark.web.templating import render
 
 log = logging.getLogger("waymark")
 
@@ -41,12 +44,9 @@ REASONS = {
 def error_response(request: Request, status: int, reason: str | None = None) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": reason or TITLES.get(status, "error")}, status_code=status)
-    from waymark.identity.sessions import load_actor
-    from waymark.web.templating import render
-
     if not hasattr(request.state, "actor"):
-        try:
-            load_actor(request)
+        try:  # who is signed in, for the page's menu (install() is given how to find out)
+            request.app.state.load_actor(request)
         except Exception:  # the database may be what failed; show the page anyway
             request.state.actor = None
     return render(
@@ -63,7 +63,10 @@ async def csrf_failure(scope: Scope, receive: Receive, send: Send, status: int, 
     await error_response(request, status, reason)(scope, receive, send)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, *, load_actor: Callable[[Request], Any]) -> None:
+    """Error pages for ``app``; ``load_actor(request)`` sets ``request.state.actor``."""
+    app.state.load_actor = load_actor
+
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if request.url.path.startswith("/api/"):

@@ -17,8 +17,8 @@ from pydantic_core import PydanticCustomError
 
 from waymark import clock
 from waymark.errors import InputError
-from waymark.identity.messages import FIELD_INVALID, FIELD_TOO_LONG
 from waymark.web.i18n import request_locale, translations
+from waymark.web.messages import FIELD_INVALID, FIELD_TOO_LONG
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FIELD_CHARS = 10_000

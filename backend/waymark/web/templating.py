@@ -8,8 +8,8 @@ shared layout in ``web/templates``. When htmx asks (``HX-Request`` without
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -19,18 +19,23 @@ from jinja2_fragments import render_block
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from waymark.identity.permissions import ROLE_LABELS
 from waymark.web import i18n
-from waymark.web.assets import static_url
+from waymark.web.assets import static_url, template_dirs
+from waymark.web.csrf import request_csrf_token
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# What features give every template (role labels, the glossary's filters): app.py
+# registers them, so this module knows no feature.
+_GLOBALS: dict[str, Any] = {}
+_FILTERS: dict[str, Callable[..., Any]] = {}
 
 
-@lru_cache
-def template_dirs() -> tuple[Path, ...]:
-    dirs = [PACKAGE_DIR / "web" / "templates"]
-    dirs += sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
-    return tuple(dirs)
+def register(
+    *, globals: Mapping[str, Any] | None = None, filters: Mapping[str, Callable[..., Any]] | None = None
+) -> None:
+    """Add template globals and filters (before the first page; app.py does)."""
+    _GLOBALS.update(globals or {})
+    _FILTERS.update(filters or {})
+    environment.cache_clear()
 
 
 @lru_cache
@@ -45,32 +50,19 @@ def environment(locale: str) -> Environment:
     )
     env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
+        _GLOBALS,
         static_url=static_url,
-        role_labels=ROLE_LABELS,
         languages=i18n.LANGUAGES,
         locale=locale,
         text_dir=i18n.text_direction(locale),
     )
-    env.filters["jargon"] = _link_jargon
-    env.filters["markdown"] = _markdown
+    env.filters.update(_FILTERS)
     env.filters["number"] = lambda value: format_decimal(value, locale=locale)
     env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt, locale=locale)
     env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": format_datetime(
         value, fmt, tzinfo="Europe/London", locale=locale
     )
     return env
-
-
-def _link_jargon(text: str) -> Any:
-    from waymark.glossary.service import link_jargon
-
-    return link_jargon(text)
-
-
-def _markdown(text: str) -> Any:
-    from waymark.glossary.service import render_markdown
-
-    return render_markdown(text)
 
 
 def is_htmx_fragment(request: Request) -> bool:
@@ -86,8 +78,6 @@ def render(
     block: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    from waymark.web.csrf import request_csrf_token
-
     locale = i18n.request_locale(request)
     env = environment(locale)
     actor = getattr(request.state, "actor", None)

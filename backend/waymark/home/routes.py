@@ -14,9 +14,9 @@ from waymark import db
 from waymark.db import SessionDep
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import CASELOAD_VIEW, PUBLIC, current_actor, requires
-from waymark.identity.routes import safe_next
 from waymark.web import i18n
 from waymark.web.assets import FRONTEND_DIR, PRECACHE, build_version, static_url
+from waymark.web.requests import safe_next
 from waymark.web.templating import render
 
 router = APIRouter()
