@@ -90,7 +90,7 @@ def _free_socket() -> socket.socket:
 def idp_url() -> Iterator[str]:
     """oidc-provider-mock with the demo staff predefined. It takes its issuer from the
     Host header, so the app and the browser both use 127.0.0.1."""
-    from waymark.identity.dev_idp import demo_users
+    from waymark.dev_idp import demo_users
 
     server = make_server(
         "127.0.0.1",

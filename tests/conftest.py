@@ -27,7 +27,7 @@ from tests import factories
 from tests.pagecheck import PageClient
 from waymark import clock, db
 from waymark.app import create_app
-from waymark.identity.dev_idp import demo_users
+from waymark.dev_idp import demo_users
 from waymark.settings import Settings
 
 POSTGRES_URL = os.environ.get("WAYMARK_TEST_POSTGRES_URL", "")

@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from waymark.admin import import_routes as admin_import_routes
 from waymark.admin import routes as admin_routes
 from waymark.audit import routes as audit_routes
+from waymark.casework import routes as casework_routes
 from waymark.consultations import routes as consultation_routes
 from waymark.contacts import routes as contact_routes
 from waymark.contacts import service as _contacts_jobs  # noqa: F401 (job handlers)
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         home_routes.router,
         identity_routes.router,
         staff_routes.router,
+        casework_routes.router,
         audit_routes.router,
         pathway_routes.router,
         pathway_staff_routes.router,

@@ -300,7 +300,7 @@ def dev_idp(port: int | None) -> None:
     settings = _settings()
     if not settings.demo_mode:
         raise click.ClickException("dev-idp runs only with WAYMARK_DEMO_MODE=true.")
-    from waymark.identity.dev_idp import serve as serve_idp
+    from waymark.dev_idp import serve as serve_idp
 
     serve_idp(port=port or settings.dev_idp_port)
 

@@ -21,6 +21,7 @@ from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, Use
 from waymark.identity.passphrase import hash_passphrase
 from waymark.insights.demo import seed_demo_insights
 from waymark.pathway.demo import seed_demo_plans
+from waymark.priorities.demo import seed_demo_priorities
 
 DEMO_PASSPHRASE = "riverside demo passphrase"  # noqa: S105 (public, demo mode only)
 
@@ -225,7 +226,6 @@ def seed_demo(session: Session) -> dict[str, int]:
         today=today,
         now=clock.now(),
     )
-    from waymark.priorities.demo import seed_demo_priorities
 
     ballots = seed_demo_priorities(
         session, tenant_id=tenant_ids["riverside"], officer_id=jo.id, today=today, now=clock.now()

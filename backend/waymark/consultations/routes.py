@@ -25,6 +25,7 @@ from waymark.identity.permissions import (
     signed_in_actor,
 )
 from waymark.outbox import service as outbox
+from waymark.outbox.models import SubmissionReceipt
 from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
@@ -160,8 +161,6 @@ async def consultation_submit(request: Request, consultation_id: RecordId, sessi
 
 @router.get("/consultations/{consultation_id}/thanks", dependencies=[requires(CONSULTATIONS_ANSWER)])
 def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key: str = "") -> Response:
-    from waymark.outbox.models import SubmissionReceipt
-
     actor = signed_in_actor(request)
     receipt = session.get(SubmissionReceipt, key) if outbox.KEY_PATTERN.fullmatch(key) else None
     if receipt is None or receipt.action not in (

@@ -33,10 +33,16 @@ from waymark.consultations.models import (
     age_band,
 )
 from waymark.errors import InputError
+from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
+from waymark.identity.ages import age_on
 from waymark.identity.models import User
 from waymark.identity.permissions import CONSULTATIONS_RUN, Forbidden
 from waymark.identity.service import NotFound
+from waymark.insights import tally
+from waymark.moderation import themes
+from waymark.safeguarding import detect
+from waymark.safeguarding import service as safeguarding
 
 FEELINGS = (1, 2, 3, 4, 5)
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
@@ -242,7 +248,6 @@ def response_counts(session: Session, *, consultation_ids: Sequence[int]) -> dic
 
 # ------------------------------------------------------------ young people
 def _person_band(person: User) -> str | None:
-    from waymark.covenant.service import age_on
 
     return age_band(age_on(person.date_of_birth, clock.today())) if person.date_of_birth else None
 
@@ -283,8 +288,6 @@ def for_assisting(
 ) -> tuple[User, Consultation]:
     """A young person on the worker's caseload today and a published consultation meant
     for them, to answer it with them (``audit`` records the view of the form page)."""
-    from waymark.identity import service as identity_service
-
     person = identity_service.young_person_for_current_worker(
         session, actor=actor, young_person_id=young_person_id, audit=audit
     )
@@ -425,7 +428,6 @@ def response_submit(
     answers = parse_answers(questions, raw)
     if not answers:
         raise InputError("form", m.NOTHING_ANSWERED)
-    from waymark.insights import tally
 
     response = Response(
         consultation_id=consultation_id,
@@ -440,9 +442,6 @@ def response_submit(
     )
     session.add(response)
     session.flush()
-    from waymark.moderation import themes
-    from waymark.safeguarding import detect
-    from waymark.safeguarding import service as safeguarding
 
     for answer in answers:
         answer.response_id = response.id or 0

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session
 
 from waymark.contacts.models import AWAITING, BY_WORKER, BY_YOUNG_PERSON, CONFIRMED, Contact
+from waymark.contacts.service import refresh_status
 from waymark.identity.models import Tenant, User
 from waymark.workdays import UK
 
@@ -75,7 +76,6 @@ def seed_demo_contacts(
                 answered_at=happened + timedelta(hours=5) if state == CONFIRMED else None,
             )
         )
-    from waymark.contacts.service import refresh_status
 
     for person in young.values():
         assert person.id is not None

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from waymark.db import UTCDateTime, utcnow
+from waymark.workdays import to_uk_date
 
 KINDS = ("visit", "call", "text", "video", "office")
 REACH_METHODS = ("call", "text", "email", "visit", "other")
@@ -65,8 +66,6 @@ class ReachRequest(SQLModel, table=True):
     @property
     def answer_by(self) -> date:
         """The last day (UK) for an answer: ``due_at`` is the midnight that ends it."""
-        from waymark.workdays import to_uk_date
-
         return to_uk_date(self.due_at - timedelta(minutes=1))
 
 
@@ -105,8 +104,6 @@ class Handover(SQLModel, table=True):
     @property
     def first_contact_by(self) -> date:
         """The last day (UK) for the first contact."""
-        from waymark.workdays import to_uk_date
-
         return to_uk_date(self.first_contact_due_at - timedelta(minutes=1))
 
 

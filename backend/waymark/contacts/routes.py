@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
 from waymark import clock, workdays
+from waymark.casework.pages import record_page
 from waymark.contacts import messages as m
 from waymark.contacts import service
 from waymark.contacts.models import KINDS, NOTE_MAX, REACH_METHODS
@@ -236,8 +237,6 @@ def answer_reach(
     else:
         form.errors = {f"answer-{request_id}": msg for msg in form.errors.values()}
     found = service.reach_request_for(session, actor=actor, request_id=request_id)
-    from waymark.pathway.staff_routes import record_page
-
     return record_page(request, session, found.young_person_id, form=form, form_name="reach", status_code=422)
 
 

@@ -29,6 +29,7 @@ from waymark.contacts.models import (
     Handover,
     ReachRequest,
 )
+from waymark.entitlements.service import catalogue, open_facts_reports, open_questions
 from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
@@ -45,6 +46,8 @@ from waymark.identity.permissions import (
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
+from waymark.pathway.models import PlanStep, ReviewRequest, StepFeedback
+from waymark.pathway.service import plan_for
 
 REACH_AGAIN_AFTER = timedelta(minutes=10)  # a second "couldn't reach" sooner is refused
 
@@ -629,10 +632,6 @@ def change_worker_for(session: Session, *, actor: Actor, young_person_id: int) -
 def _handover_snapshot(session: Session, *, young_person: User) -> dict[str, object]:
     """What the new worker reads: the agreed "about me", open plan steps and requests,
     and recent contacts, as they were at the change."""
-    from waymark.entitlements.service import catalogue, open_facts_reports, open_questions
-    from waymark.pathway.models import PlanStep, ReviewRequest, StepFeedback
-    from waymark.pathway.service import plan_for
-
     assert young_person.id is not None
     about = session.get(AboutMe, young_person.id)
     plan = plan_for(session, young_person=young_person)

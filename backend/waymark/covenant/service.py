@@ -12,11 +12,14 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from waymark import clock
+from waymark.audit.service import audit_record
 from waymark.covenant.models import APPROVED, CATEGORIES, PENDING, REJECTED, Offer
 from waymark.identity.actor import Actor
+from waymark.identity.ages import age_on
 from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import OFFERS_REVIEW, Forbidden, roles_with
-from waymark.identity.service import NotFound
+from waymark.identity.service import NotFound, staff_with_roles
+from waymark.notifications import service as notifications
 
 MAX_QUERY = 80
 
@@ -45,11 +48,6 @@ class StaleOffer(Exception):
 
 def councils(session: Session) -> Sequence[Tenant]:
     return session.exec(select(Tenant).order_by(col(Tenant.name))).all()
-
-
-def age_on(date_of_birth: date, today: date) -> int:
-    before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
-    return today.year - date_of_birth.year - before_birthday
 
 
 def _like(query: str) -> str:
@@ -116,8 +114,6 @@ def visible_offer(session: Session, *, actor: Actor | None, offer_id: int) -> Of
 def submit(session: Session, *, tenant_id: int, data: OfferInput) -> Offer:
     """An organisation's offer, waiting for the council's moderators and admins, who
     each get a note in their inbox."""
-    from waymark.notifications import service as notifications
-
     if session.get(Tenant, tenant_id) is None:
         raise NotFound()
     offer = Offer(tenant_id=tenant_id, status=PENDING, submitted_at=clock.now(), **_fields(data))
@@ -154,8 +150,6 @@ def _fields(data: OfferInput) -> dict[str, object]:
 
 
 def _reviewers(session: Session, tenant_id: int) -> list[int]:
-    from waymark.identity.service import staff_with_roles
-
     return [
         u.id
         for u in staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(OFFERS_REVIEW))
@@ -201,8 +195,6 @@ def review_queue(session: Session, *, actor: Actor) -> ReviewQueue:
 
 
 def _decide(session: Session, actor: Actor, offer: Offer, status: str, action: str, detail: dict[str, object]) -> None:
-    from waymark.audit.service import audit_record
-
     offer.status, offer.reviewed_at, offer.reviewed_by_id = status, clock.now(), actor.user_id
     offer.version += 1
     session.add(offer)

@@ -10,12 +10,15 @@ from functools import lru_cache
 from sqlmodel import Session, col, select
 
 from waymark import clock
+from waymark.audit.service import audit_record
 from waymark.entitlements.models import CouncilAmount, EntitlementMark, FactsReport, YoungPersonFacts
 from waymark.entitlements.rules import FACTS, Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
+from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import COUNCIL_AMOUNTS_EDIT, Forbidden
 from waymark.identity.service import NotFound
+from waymark.notifications import service as notifications
 from waymark.settings import ROOT
 
 CONTENT_DIR = ROOT / "content" / "entitlements"
@@ -87,9 +90,6 @@ def facts_update(
 ) -> YoungPersonFacts:
     """An adviser on the young person's caseload records what is true (None: not
     known). Audited with the before and after."""
-    from waymark.audit.service import audit_record
-    from waymark.identity import service as identity_service
-
     unknown = set(values) - set(FACT_NAMES)
     if unknown:
         raise ValueError(f"unknown facts {sorted(unknown)}")
@@ -148,8 +148,6 @@ def mark_set(session: Session, *, actor: Actor, slug: str, state: str | None) ->
 def ask_adviser(session: Session, *, actor: Actor, slug: str) -> EntitlementMark:
     """Ask my adviser about this: a task on their caseload until they mark it done,
     and a note in their inbox. Asking again while it is open changes nothing."""
-    from waymark.notifications import service as notifications
-
     mark = _own_mark(session, actor, slug)
     if mark.adviser_asked_at is not None and mark.adviser_done_at is None:
         return mark
@@ -181,9 +179,6 @@ def open_questions(session: Session, *, young_person_ids: list[int]) -> dict[int
 
 def question_done(session: Session, *, actor: Actor, young_person_id: int, slug: str) -> None:
     """The adviser has helped: the task leaves the caseload. Audited."""
-    from waymark.audit.service import audit_record
-    from waymark.identity import service as identity_service
-
     identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     mark = session.get(EntitlementMark, (young_person_id, slug))
     if mark is None or mark.adviser_asked_at is None:
@@ -250,8 +245,6 @@ AMOUNT_MAX = 120
 def council_amounts_update(session: Session, *, actor: Actor, values: dict[str, str]) -> None:
     """An admin sets their council's amounts (an empty value removes one). Audited
     with the before and after; takes effect at once."""
-    from waymark.audit.service import audit_record
-
     if not actor.is_staff or not actor.can(COUNCIL_AMOUNTS_EDIT):
         raise Forbidden()
     unknown = set(values) - set(council_settings())
@@ -304,8 +297,6 @@ NOTE_MAX = 1000
 def facts_report(session: Session, *, actor: Actor, note: str) -> FactsReport:
     """The young person says something we hold is wrong: their adviser is told and sees
     it on the record page until they mark it dealt with."""
-    from waymark.notifications import service as notifications
-
     if not actor.is_young_person:
         raise Forbidden()
     if len(note) > NOTE_MAX:
@@ -328,9 +319,6 @@ def open_facts_reports(session: Session, *, young_person_id: int) -> list[FactsR
 
 
 def facts_report_done(session: Session, *, actor: Actor, young_person_id: int, report_id: int) -> None:
-    from waymark.audit.service import audit_record
-    from waymark.identity import service as identity_service
-
     identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
     report = session.get(FactsReport, report_id)
     if report is None or report.young_person_id != young_person_id or report.resolved_at is not None:

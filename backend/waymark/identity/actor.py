@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from waymark.identity.models import YOUNG_PERSON
+from waymark.identity.permissions import roles_grant
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,4 @@ class Actor:
         return not self.is_young_person
 
     def can(self, permission: str) -> bool:
-        from waymark.identity.permissions import roles_grant
-
         return roles_grant(self.roles, permission)

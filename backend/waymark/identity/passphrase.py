@@ -7,6 +7,8 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from waymark.identity import messages as m
+
 # RFC 9106's second recommended profile (argon2-cffi's default): argon2id, 64 MiB,
 # 3 passes, 4 lanes. Stronger than OWASP's minimum (19 MiB, 2 passes, 1 lane).
 _hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16)
@@ -44,8 +46,6 @@ def needs_rehash(stored_hash: str) -> bool:
 
 def passphrase_problem(passphrase: str, *, username: str | None) -> str | None:
     """Why this passphrase is not allowed (a message id), or None if it is fine."""
-    from waymark.identity import messages as m
-
     if len(passphrase) < MIN_LENGTH:
         return m.PASSPHRASE_TOO_SHORT
     if len(passphrase) > MAX_LENGTH:

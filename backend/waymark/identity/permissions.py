@@ -9,13 +9,15 @@ listed in ``PUBLIC_ROUTES`` so that making a page public is a visible decision.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Request
 
 from waymark.db import SessionDep
 from waymark.errors import Forbidden, NotSignedIn
-from waymark.identity.actor import Actor
+
+if TYPE_CHECKING:
+    from waymark.identity.actor import Actor
 from waymark.web.i18n import N_
 
 ROLES = (
@@ -198,12 +200,12 @@ def requires(permission: str) -> Any:
     """Route dependency: load the actor and check ``permission``.
 
     The returned dependency carries ``.permission`` so the inventory test can read it.
+    The actor comes from ``identity.sessions.load_actor``, which app.py puts on the
+    app's state (sessions build ``Actor``s, whose ``can`` reads the tables above).
     """
 
     def check(request: Request, session: SessionDep) -> Actor | None:
-        from waymark.identity.sessions import load_actor
-
-        actor = load_actor(request, session)
+        actor: Actor | None = request.app.state.load_actor(request, session)
         if permission == PUBLIC:
             return actor
         if actor is None:

@@ -21,7 +21,7 @@ from waymark.audit.service import audit_record
 from waymark.errors import Forbidden, InputError, NotFound
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
-from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User
+from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User, UserRole
 from waymark.identity.passphrase import (
     USERNAME_RE,
     hash_passphrase,
@@ -268,8 +268,6 @@ def current_workers(session: Session, *, young_person_id: int) -> list[User]:
 
 def staff_with_roles(session: Session, *, tenant_id: int, roles: Sequence[str]) -> list[User]:
     """Active staff of a council holding any of ``roles``, in a stable order."""
-    from waymark.identity.models import UserRole
-
     return list(
         session.exec(
             select(User)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from waymark.consultations.models import APPROVED, CLOSED, Answer, Consultation, Question, Response
+from waymark.consultations.service import questions_of
 from waymark.insights import tally
 from waymark.insights.models import ThemeLead
 
@@ -142,7 +143,6 @@ def seed_demo_insights(
         made += 1
     open_consultation = session.get(Consultation, open_consultation_id)
     assert open_consultation is not None
-    from waymark.consultations.service import questions_of
 
     open_questions = questions_of(session, open_consultation_id)
     for n in range(8):

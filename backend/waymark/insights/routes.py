@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from waymark.admin.service import council_staff
 from waymark.consultations.messages import FEELINGS
 from waymark.consultations.models import Question
 from waymark.db import SessionDep
@@ -16,6 +17,8 @@ from waymark.identity.service import NotFound
 from waymark.insights import messages as m
 from waymark.insights import service
 from waymark.moderation import themes as theme_list
+from waymark.priorities import service as priorities
+from waymark.updates import messages as update_messages
 from waymark.web.csvfile import csv_response
 from waymark.web.i18n import request_locale, translations
 from waymark.web.templating import render
@@ -54,8 +57,6 @@ def _answer_label(question: Question, value: str, gettext: Callable[[str], str])
 
 
 def _page(request: Request, session: Any, data: service.Insights, *, empty_export: bool = False) -> Response:
-    from waymark.priorities import service as priorities
-
     locale = request_locale(request)
     gettext = translations(locale).gettext
     titles = theme_list.titles(locale)
@@ -117,8 +118,6 @@ def insights_export(request: Request, session: SessionDep, consultation: Consult
                 (scope, name + " – " + t.gettext("young people"), label, comparison.cohort.parts[group].export())
             )
     if data.selected is None:
-        from waymark.priorities import service as priorities
-
         latest = priorities.latest_results(session, tenant_id=signed_in_actor(request).tenant_id, export=True)
         if latest is not None:
             rows.append((latest.round.title, t.gettext("Young people who voted:"), "", latest.voters.export()))
@@ -144,7 +143,6 @@ def theme_report(request: Request, theme: Annotated[str, Path(max_length=40)], s
     locale = request_locale(request)
     gettext = translations(locale).gettext
     titles = theme_list.titles(locale)
-    from waymark.updates import messages as update_messages
 
     return render(
         request,
@@ -163,8 +161,6 @@ def theme_report(request: Request, theme: Annotated[str, Path(max_length=40)], s
 
 @router.get("/leads", dependencies=[requires(THEME_LEADS_EDIT)])
 def leads_page(request: Request, session: SessionDep) -> Response:
-    from waymark.admin.service import council_staff
-
     actor = signed_in_actor(request)
     staff = [u for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active]
     return render(

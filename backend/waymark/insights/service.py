@@ -20,6 +20,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from waymark import clock
+from waymark.admin.service import council_staff
+from waymark.audit.service import audit_record
 from waymark.consultations.models import APPROVED, DRAFT, Answer, Consultation, Question, Response
 from waymark.contacts.models import ContactStatus
 from waymark.entitlements.models import YoungPersonFacts
@@ -29,9 +31,10 @@ from waymark.identity.permissions import INSIGHTS_VIEW, THEME_LEADS_EDIT, Forbid
 from waymark.identity.service import NotFound
 from waymark.insights import disclosure
 from waymark.insights.disclosure import Cell, Partition
-from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeLead, ThemeTally
+from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeGroupTally, ThemeLead, ThemeTally
 from waymark.insights.tally import RECENT_CONTACT_MONTHS
 from waymark.moderation import themes as theme_list
+from waymark.updates.models import Update
 
 K = TypeVar("K", str, int)
 DIMENSIONS = ("age_band", "care_status", "send", "recent_contact")
@@ -326,9 +329,6 @@ class ThemeReport:
 def theme_report(session: Session, *, actor: Actor, theme: str) -> ThemeReport:
     """One theme for a committee paper: its counts by consultation and quarter, who
     raised it, quotes and updates, all with the same disclosure control as insights."""
-    from waymark.insights.models import ThemeGroupTally
-    from waymark.updates.models import Update
-
     if theme not in theme_list.keys():
         raise NotFound()
     data = insights(session, actor=actor)
@@ -367,11 +367,8 @@ def leads_for(session: Session, *, actor: Actor) -> dict[str, int]:
 
 def set_leads(session: Session, *, actor: Actor, leads: dict[str, int | None]) -> None:
     """Name (or clear) each theme's lead: a member of the council's staff."""
-    from waymark.audit.service import audit_record
-
     if not actor.can(THEME_LEADS_EDIT):
         raise Forbidden()
-    from waymark.admin.service import council_staff
 
     staff = {u.id for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active}
     if any(theme not in theme_list.keys() for theme in leads) or any(

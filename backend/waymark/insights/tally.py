@@ -18,6 +18,9 @@ from sqlmodel import Session, SQLModel, select
 
 from waymark import clock
 from waymark.consultations.models import APPROVED, Answer, Question, Response, age_band
+from waymark.contacts.models import ContactStatus
+from waymark.entitlements.models import YoungPersonFacts
+from waymark.identity.ages import age_on
 from waymark.identity.models import User
 from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeGroupTally, ThemeTally
 
@@ -64,10 +67,6 @@ def respondent_groups(session: Session, person: User) -> dict[str, Any]:
     """What a response or ballot is counted under for representativeness, read from the
     young person today: age band, leaving-care status, SEND, in touch lately. These are
     kept even when the answer is anonymous; nothing here names the person."""
-    from waymark.contacts.models import ContactStatus
-    from waymark.covenant.service import age_on
-    from waymark.entitlements.models import YoungPersonFacts
-
     today = clock.today()
     facts = session.get(YoungPersonFacts, person.id)
     contact = session.get(ContactStatus, person.id)

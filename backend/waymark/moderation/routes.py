@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
+from waymark.entitlements.service import content_page
 from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, PUBLIC, requires, signed_in_actor
@@ -110,6 +111,4 @@ def moderation_log(request: Request, session: SessionDep) -> Response:
 
 @router.get("/moderation-policy", dependencies=[requires(PUBLIC)])
 def policy(request: Request) -> Response:
-    from waymark.entitlements.service import content_page
-
     return render(request, "moderation/policy.html", {"page": content_page("moderation-policy")})

@@ -29,8 +29,10 @@ from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, Forbidden
 from waymark.identity.service import NotFound
+from waymark.insights import tally
 from waymark.moderation import messages as m
 from waymark.moderation import themes as theme_list
+from waymark.notifications import service as notifications
 from waymark.updates.models import Update, UpdateComment
 
 REASON_MAX = 300
@@ -191,8 +193,6 @@ def _record(
         },
     )
     if not approve and young_person_id is not None:
-        from waymark.notifications import service as notifications
-
         notifications.notify(
             session,
             tenant_id=tenant_id,
@@ -221,7 +221,6 @@ def decide(
         answer, actor=actor, approve=approve, published_text=published_text, themes=themes, reason=reason
     )
     session.add(answer)
-    from waymark.insights import tally
 
     tally.recount_themes(session, response_id=response.id or 0)
     _record(

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.identity.actor import Actor
+from waymark.identity.service import current_workers
+from waymark.notifications import push
 from waymark.notifications.models import Notification
 from waymark.web.i18n import N_
 
@@ -52,7 +54,6 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification(tenant_id=tenant_id, user_id=user_id, kind=kind, link=link, params=params or {})
     session.add(notification)
-    from waymark.notifications import push
 
     push.queue_for(session, notification)
     return notification
@@ -86,8 +87,6 @@ def tell_workers(session: Session, *, actor: Actor, kind: str, anchor: str = "")
     """A young person did something their workers should know about: a note in each
     current worker's inbox linking to the young person's record (``anchor`` is the
     part of the page, e.g. ``"#facts"``). Added to the transaction; the caller commits."""
-    from waymark.identity.service import current_workers
-
     for worker in current_workers(session, young_person_id=actor.user_id):
         assert worker.id is not None
         notify(

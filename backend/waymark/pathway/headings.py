@@ -40,3 +40,6 @@ STATUS_LABELS = {
 }
 OWNERS = ("me", "adviser", "named")
 FEEDBACK_KINDS = {"not_sure": N_("I'm not sure"), "disagree": N_("I disagree")}
+
+# What the plan templates of both sides (and the record page) need.
+PLAN_CONTEXT = {"headings": HEADINGS, "status_labels": STATUS_LABELS, "feedback_kinds": FEEDBACK_KINDS}

@@ -13,15 +13,12 @@ from waymark.errors import InputError
 from waymark.identity.permissions import PLAN_OWN, requires, signed_in_actor
 from waymark.pathway import messages as m
 from waymark.pathway import service
-from waymark.pathway.headings import BY_KEY, FEEDBACK_KINDS, HEADINGS, STATUS_LABELS
+from waymark.pathway.headings import BY_KEY, PLAN_CONTEXT
 from waymark.web.forms import RawFormDep, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
 router = APIRouter()
-
-# Shared by the plan templates of both sides.
-PLAN_CONTEXT = {"headings": HEADINGS, "status_labels": STATUS_LABELS, "feedback_kinds": FEEDBACK_KINDS}
 
 
 def _view(request: Request, session: Any) -> service.PlanView | None:

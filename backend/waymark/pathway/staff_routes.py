@@ -1,6 +1,6 @@
-"""The staff side of a young person's record: their plan, edited inline by their
-adviser (htmx swaps parts of the same page; every form also works as a plain POST),
-and read by managers."""
+"""The adviser's side of the pathway plan: steps and reviews edited inline on the
+young person's record page (casework/; htmx swaps parts of it, and every form also
+works as a plain POST), and the plan's history."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
-from waymark.consultations import service as consultations
-from waymark.contacts import messages as contact_messages
-from waymark.contacts import service as contacts
+from waymark.casework.pages import record_page
 from waymark.db import SessionDep
-from waymark.entitlements import messages as entitlement_messages
-from waymark.entitlements import service as entitlements
 from waymark.errors import InputError
 from waymark.glossary import service as glossary
 from waymark.identity import service as identity_service
@@ -29,8 +25,7 @@ from waymark.identity.permissions import (
 )
 from waymark.pathway import messages as m
 from waymark.pathway import service
-from waymark.pathway.routes import PLAN_CONTEXT
-from waymark.priorities import service as priorities
+from waymark.pathway.headings import PLAN_CONTEXT
 from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
 from waymark.web.params import RecordId
 from waymark.web.templating import render
@@ -39,58 +34,8 @@ router = APIRouter(prefix="/staff")
 BASE = "/staff/young-people/{young_person_id}"
 
 
-def record_page(
-    request: Request,
-    session: Any,
-    young_person_id: int,
-    *,
-    editing: int | None = None,
-    form: ParsedForm[Any] | None = None,
-    form_name: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    """The young person's record page; ``editing`` opens one step's form, ``form`` and
-    ``form_name`` put a failed form back with its errors and the input kept."""
-    view = service.plan_view_for_staff(session, actor=signed_in_actor(request), young_person_id=young_person_id)
-    tenant = view.tenant
-    context = {
-        "view": view,
-        "young_person": view.young_person,
-        "editing": editing,
-        "form": form,
-        "form_name": form_name,
-        "invite_code": None,
-        "invite_days": tenant.invite_days,
-        "reading_age": glossary.reading_age,
-        "target": tenant.reading_age_target,
-        "today": view.today,
-        "facts": entitlements.facts_record(session, young_person_id=young_person_id),
-        "facts_reports": entitlements.open_facts_reports(session, young_person_id=young_person_id),
-        **contacts.record_view(session, young_person_id=young_person_id),
-        "consultations_open": (
-            consultations.open_for_person(session, person=view.young_person) if view.can_edit else []
-        ),
-        "rounds_open": priorities.open_rounds(session, tenant_id=view.young_person.tenant_id) if view.can_edit else [],
-        "kind_labels": contact_messages.KIND_LABELS,
-        "method_labels": contact_messages.METHOD_LABELS,
-        "state_labels": contact_messages.STATE_LABELS,
-        "fact_names": entitlements.FACT_NAMES,
-        "questions": entitlements.open_questions(session, young_person_ids=[young_person_id]).get(young_person_id, []),
-        "entitlement_titles": {slug: e.title for slug, e in entitlements.catalogue().items()},
-        "fact_labels": entitlement_messages.STAFF_FACT_LABELS,
-        "saved": request.query_params.get("saved"),
-        **PLAN_CONTEXT,
-    }
-    return render(request, "pathway/record.html", context, status_code=status_code)
-
-
 def _back(young_person_id: int, anchor: str = "plan") -> Response:
     return RedirectResponse(f"/staff/young-people/{young_person_id}#{anchor}", status_code=303)
-
-
-@router.get("/young-people/{young_person_id}", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])
-def young_person_record(request: Request, young_person_id: RecordId, session: SessionDep) -> Response:
-    return record_page(request, session, young_person_id)
 
 
 @router.get("/young-people/{young_person_id}/plan/history", dependencies=[requires(YOUNG_PERSON_RECORD_VIEW)])

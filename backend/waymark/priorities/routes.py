@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from waymark import clock
 from waymark.db import SessionDep
 from waymark.errors import InputError
+from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
     CONSULTATIONS_ANSWER,
     CONSULTATIONS_ASSIST,
@@ -129,8 +130,6 @@ async def vote(request: Request, round_id: RecordId, session: SessionDep) -> Res
 
 # --------------------------------------------------------- assisted votes
 def _assisted_person(request: Request, session: Any, young_person_id: int) -> Any:
-    from waymark.identity import service as identity_service
-
     return identity_service.young_person_for_worker(
         session, actor=signed_in_actor(request), young_person_id=young_person_id
     )

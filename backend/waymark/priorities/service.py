@@ -19,11 +19,12 @@ from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.consultations.service import status
 from waymark.errors import InputError
+from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
 from waymark.identity.models import User
 from waymark.identity.permissions import CONSULTATIONS_RUN, INSIGHTS_VIEW, Forbidden
 from waymark.identity.service import NotFound, tenant_get
-from waymark.insights import disclosure
+from waymark.insights import disclosure, tally
 from waymark.moderation import themes as theme_list
 from waymark.priorities import messages as m
 from waymark.priorities.models import (
@@ -268,8 +269,6 @@ def vote(
         if mode not in ("standard", "easy"):
             mode = "standard"
     else:
-        from waymark.identity import service as identity_service
-
         if young_person_id is None:
             raise Forbidden()
         person = identity_service.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
@@ -281,7 +280,6 @@ def vote(
     votes = parse_votes(round_, raw)
     if has_voted(session, round_id=round_id, young_person_id=person.id):
         return None
-    from waymark.insights import tally
 
     ballot = PriorityBallot(
         round_id=round_id,

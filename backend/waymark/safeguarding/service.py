@@ -19,11 +19,12 @@ from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import SAFEGUARDING_OVERSIGHT, Forbidden, roles_with
-from waymark.identity.service import NotFound
+from waymark.identity.service import NotFound, current_workers, staff_with_roles
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
 from waymark.safeguarding.detect import Signal
 from waymark.safeguarding.models import FROM_UNSAFE_BUTTON, SafeguardingAlert
+from waymark.settings import Settings
 
 EMAIL = "safeguarding.email"
 ESCALATE = "safeguarding.escalate"
@@ -36,8 +37,6 @@ def lead_of(session: Session, tenant: Tenant) -> User | None:
 
 
 def managers_of(session: Session, tenant_id: int) -> list[User]:
-    from waymark.identity.service import staff_with_roles
-
     return staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(SAFEGUARDING_OVERSIGHT))
 
 
@@ -80,8 +79,6 @@ def raise_alert(
             params={},
         )
     if young_person_id is not None:
-        from waymark.identity.service import current_workers
-
         for worker in current_workers(session, young_person_id=young_person_id):
             assert worker.id is not None
             notifications.notify(
@@ -143,8 +140,6 @@ def send_email(settings: Any, *, to: list[str], subject: str, body: str) -> None
 
 
 def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User], escalated: bool) -> None:
-    from waymark.settings import Settings
-
     settings = Settings()
     to = [p.email for p in people if p.email]
     if not to:

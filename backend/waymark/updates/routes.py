@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlmodel import select
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from waymark import clock
 from waymark.consultations.models import DRAFT, Consultation
 from waymark.db import SessionDep
 from waymark.errors import InputError
@@ -98,8 +99,6 @@ def _form_page(
 
 @router.get("/staff/updates/new", dependencies=[requires(UPDATES_PUBLISH)])
 def update_new(request: Request, session: SessionDep) -> Response:
-    from waymark import clock
-
     form: ParsedForm[Any] = ParsedForm(values={"happened_on": clock.today().isoformat()})
     return _form_page(request, session, form, {"themes": [], "consultation_ids": []}, None)
 

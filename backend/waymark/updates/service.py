@@ -28,6 +28,8 @@ from waymark.insights.service import lead_names
 from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
+from waymark.safeguarding import detect
+from waymark.safeguarding import service as safeguarding
 from waymark.updates import messages as m
 from waymark.updates.models import (
     COMMENT_MAX,
@@ -340,8 +342,6 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
             UpdateReaction.update_id == update_id, UpdateReaction.young_person_id == actor.user_id
         )
     ).first()
-    from waymark.safeguarding import detect
-    from waymark.safeguarding import service as safeguarding
 
     signal = detect.check(text)
     row = UpdateComment(
