@@ -36,7 +36,7 @@ from waymark.audit.service import audit_record
 from waymark.contacts import service as contacts
 from waymark.identity.actor import Actor
 from waymark.identity.models import CARE_STATUSES, YOUNG_PERSON, Assignment, User, UserRole
-from waymark.identity.service import NotFound
+from waymark.identity.service import NotFound, assignment_current_on
 
 log = logging.getLogger("waymark.import")
 
@@ -220,8 +220,7 @@ def _current_workers(session: Session, tenant_id: int, today: date) -> dict[int,
     rows = session.exec(
         select(Assignment.young_person_id, Assignment.worker_id).where(
             Assignment.tenant_id == tenant_id,
-            Assignment.starts_on <= today,
-            col(Assignment.ends_on).is_(None) | (col(Assignment.ends_on) >= today),
+            assignment_current_on(today),
         )
     ).all()
     current: dict[int, set[int]] = {}

@@ -20,7 +20,7 @@ from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
-from waymark.identity.service import NotFound, staff_with_roles
+from waymark.identity.service import NotFound, assignment_current_on, staff_with_roles
 
 
 def require_admin(actor: Actor) -> None:
@@ -190,8 +190,7 @@ def staff_rows(session: Session, *, actor: Actor) -> list[StaffRow]:
     for worker_id in session.exec(
         select(Assignment.worker_id).where(
             col(Assignment.worker_id).in_(ids),
-            Assignment.starts_on <= today,
-            col(Assignment.ends_on).is_(None) | (col(Assignment.ends_on) >= today),
+            assignment_current_on(today),
         )
     ):
         counts[worker_id] = counts.get(worker_id, 0) + 1

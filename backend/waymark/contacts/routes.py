@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
 from waymark import clock, workdays
+from waymark.audit.service import audit_record
 from waymark.casework.pages import record_page
 from waymark.contacts import messages as m
 from waymark.contacts import service
@@ -367,6 +368,6 @@ def dashboard(request: Request, session: SessionDep, team: str = "") -> Response
     lists young people by name)."""
     actor = signed_in_actor(request)
     view = service.dashboard(session, actor=actor, team=team[:80] or None)
-    service.audit_record(session, actor=actor, action="contacts_dashboard.view", detail={"team": view.team})
+    audit_record(session, actor=actor, action="contacts_dashboard.view", detail={"team": view.team})
     session.commit()
     return render(request, "contacts/dashboard.html", {"view": view, **CONTEXT})

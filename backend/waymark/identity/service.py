@@ -182,7 +182,9 @@ class CaseloadEntry:
         return self.young_person.passphrase_hash is not None
 
 
-def _current_on(day: date) -> Any:
+def assignment_current_on(day: date) -> Any:
+    """The condition for an assignment that is current on ``day`` (started, not ended),
+    for a query's ``where``: the one definition of "their worker today"."""
     return (col(Assignment.starts_on) <= day) & or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) >= day)
 
 
@@ -195,7 +197,7 @@ def caseload_for(session: Session, *, actor: Actor) -> list[CaseloadEntry]:
             Assignment.worker_id == actor.user_id,
             Assignment.tenant_id == actor.tenant_id,
             User.tenant_id == actor.tenant_id,
-            _current_on(clock.today()),
+            assignment_current_on(clock.today()),
         )
         .order_by(col(User.display_name))
     ).all()
@@ -249,7 +251,7 @@ def is_current_worker(session: Session, *, actor: Actor, young_person_id: int) -
             Assignment.worker_id == actor.user_id,
             Assignment.young_person_id == young_person_id,
             Assignment.tenant_id == actor.tenant_id,
-            _current_on(clock.today()),
+            assignment_current_on(clock.today()),
         )
     ).first()
     return found is not None
@@ -260,7 +262,7 @@ def current_workers(session: Session, *, young_person_id: int) -> list[User]:
     rows = session.exec(
         select(User)
         .join(Assignment, col(Assignment.worker_id) == col(User.id))
-        .where(Assignment.young_person_id == young_person_id, _current_on(clock.today()))
+        .where(Assignment.young_person_id == young_person_id, assignment_current_on(clock.today()))
         .order_by(col(Assignment.starts_on))
     ).all()
     return list(rows)
