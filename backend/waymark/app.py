@@ -14,7 +14,9 @@ from waymark.admin import import_routes as admin_import_routes
 from waymark.admin import routes as admin_routes
 from waymark.audit import routes as audit_routes
 from waymark.casework import routes as casework_routes
+from waymark.consultations import assisted_routes as consultation_assisted_routes
 from waymark.consultations import routes as consultation_routes
+from waymark.consultations import staff_routes as consultation_staff_routes
 from waymark.contacts import routes as contact_routes
 from waymark.contacts import service as _contacts_jobs  # noqa: F401 (job handlers)
 from waymark.covenant import routes as covenant_routes
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         covenant_routes.router,
         contact_routes.router,
         consultation_routes.router,
+        consultation_staff_routes.router,
+        consultation_assisted_routes.router,
         moderation_routes.router,
         safeguarding_routes.router,
         covenant_staff_routes.router,

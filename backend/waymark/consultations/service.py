@@ -406,7 +406,8 @@ def response_submit(
     """Store one response. A young person answers for themselves (named or
     anonymous); a worker records an assisted response for a young person on their
     caseload (``young_person_id``, always named to the council, marked assisted).
-    The caller commits (the outbox's receipt goes in the same transaction)."""
+    Commits, with whatever the caller has already added to the session: the outbox's
+    receipt for the form's key lands in the same transaction (outbox.submit_once)."""
     if actor.is_young_person:
         consultation = for_young_person(session, actor=actor, consultation_id=consultation_id)
         person = session.get(User, actor.user_id)
