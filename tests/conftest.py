@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 from oidc_provider_mock import app as oidc_app
-from pydantic import SecretStr
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from tests import factories
+from tests.factories import make_settings
 from tests.pagecheck import PageClient
 from waymark import clock, db
 from waymark.app import create_app
@@ -121,19 +121,6 @@ def oidc_issuer() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-def make_settings(oidc_issuer: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "demo_mode": False,
-        "secret_key": SecretStr(secrets.token_urlsafe(48)),
-        "oidc_issuer": oidc_issuer,
-        "oidc_client_id": "waymark-tests",
-        "oidc_client_secret": SecretStr("waymark-tests-secret"),
-        "database_url": "sqlite://",
-    }
-    values.update(overrides)
-    return Settings(**values)
 
 
 @pytest.fixture

@@ -4,18 +4,15 @@ every role and signed out; object routes also with another adviser's young perso
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import factories
-from tests.test_route_inventory import app_routes
+from tests.routes import MATRIX, SAMPLE_PARAMS, app_routes, call_route
 from waymark.app import create_app
 from waymark.identity.permissions import ROLES
 
-MATRIX = tomllib.loads((Path(__file__).parent / "authz_matrix.toml").read_text())["route"]
 WHO = ["anonymous", *ROLES]
 
 
@@ -25,44 +22,12 @@ def test_every_route_has_a_row_and_every_row_a_route(settings: Any) -> None:
     assert app_routes(create_app(settings)) == in_matrix
 
 
-SAMPLE_PARAMS = {
-    "{code}": "NOSUCHCODE",
-    "{step_id}": "999999",
-    "{feedback_id}": "999999",
-    "{request_id}": "999999",
-    "{heading}": "money",
-    "{offer_id}": "999999",
-    "{report_id}": "999999",
-    "{contact_id}": "999999",
-    "{handover_id}": "999999",
-    "{consultation_id}": "999999",
-    "{question_id}": "999999",
-    "{answer_id}": "999999",
-    "{alert_id}": "999999",
-    "{user_id}": "999999",
-    "{run_id}": "999999",
-    "{invite_id}": "999999",
-    "{update_id}": "999999",
-    "{comment_id}": "999999",
-    "{round_id}": "999999",
-    "{theme}": "housing",
-    "{slug}": "pathway-plan",  # a glossary term; /entitlements/pathway-plan is a 404, which is still allowed
-}
-
-
 def _url(row: dict[str, Any], young_person_id: int) -> str:
     url = row["path"].replace("{young_person_id}", str(young_person_id))
     for name, value in SAMPLE_PARAMS.items():
         url = url.replace(name, value)
     assert "{" not in url, f"add a sample value for {url} to SAMPLE_PARAMS"
     return url
-
-
-def _call(client: Any, row: dict[str, Any], url: str) -> Any:
-    if row["method"] == "GET":
-        return client.get(url)
-    token = factories.csrf_from(client.get("/login").text)
-    return client.request(row["method"], url, data={"csrf_token": token, **row.get("form", {})})
 
 
 def _denied(response: Any, who: str) -> bool:
@@ -85,13 +50,13 @@ def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) 
         allowed = "anyone" in row["allow"] or (
             who != "anonymous" and ("signed_in" in row["allow"] or who in row["allow"])
         )
-        response = _call(client, row, _url(row, world.yp.id))
+        response = call_route(client, row, _url(row, world.yp.id))
         if allowed and (_denied(response, who) or response.status_code >= 500):
             problems.append(f"{who} refused {row['method']} {row['path']}: {response.status_code}")
         if not allowed and not _denied(response, who):
             problems.append(f"{who} allowed {row['method']} {row['path']}: {response.status_code}")
         if allowed and row.get("object") == "young_person" and who != "anonymous":
-            other = _call(client, row, _url(row, world.other_yp.id))
+            other = call_route(client, row, _url(row, world.other_yp.id))
             if who in row.get("same_council", []):
                 if _denied(other, who) or other.status_code >= 500:
                     problems.append(
@@ -102,7 +67,7 @@ def test_matrix(client: Any, db_session: Any, world: factories.World, who: str) 
                     f"{who} {row['method']} {row['path']} with another adviser's young person: "
                     f"{other.status_code}, want 403"
                 )
-            elsewhere = _call(client, row, _url(row, world.b_yp.id))
+            elsewhere = call_route(client, row, _url(row, world.b_yp.id))
             if elsewhere.status_code != 404:
                 problems.append(
                     f"{who} {row['method']} {row['path']} with another council's young person: "

@@ -12,9 +12,8 @@ import pytest
 from sqlmodel import col, select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
-from tests.test_authz_matrix import MATRIX, SAMPLE_PARAMS, _call
+from tests.factories import actor, answers, make_open
+from tests.routes import MATRIX, SAMPLE_PARAMS, call_route
 from waymark import clock
 from waymark.consultations import service as consultations
 from waymark.consultations.models import Answer
@@ -149,7 +148,7 @@ def test_another_councils_records_are_not_found(
             url = url.replace(name, str(value))
         for name, value in SAMPLE_PARAMS.items():
             url = url.replace(name, value)
-        response = _call(client, row, url)
+        response = call_route(client, row, url)
         if response.status_code != 404:
             problems.append(f"{role} {row['method']} {url}: {response.status_code}, want 404")
     assert rows or role == "panel_member", f"no rows for {role}"
@@ -178,7 +177,7 @@ def test_another_young_persons_records_are_not_found(client: Any, db_session: An
         url = row["path"]
         for name, value in records.items():
             url = url.replace(name, str(value))
-        response = _call(client, row, url)
+        response = call_route(client, row, url)
         if response.status_code != 404:
             problems.append(f"{row['method']} {url}: {response.status_code}, want 404")
     assert not problems, "\n".join(problems)

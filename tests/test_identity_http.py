@@ -2,11 +2,11 @@
 
 from urllib.parse import quote
 
-import httpx
 import pytest
 from sqlmodel import select
 
 from tests import factories
+from tests.factories import make_settings, oidc_sign_in
 from waymark.identity import messages as m
 from waymark.identity import service
 from waymark.identity.models import AuthSession, Invite
@@ -35,7 +35,6 @@ def test_young_person_signs_in_with_a_secure_cookie(client, db_session, world):
 
 
 def test_the_session_cookie_is_secure_over_https(oidc_issuer, database, db_session, world):
-    from tests.conftest import make_settings
     from tests.pagecheck import PageClient
     from waymark.app import create_app
 
@@ -223,19 +222,6 @@ def test_guessing_invite_codes_is_slowed_down(client, app):
 
 
 # ---------------------------------------------------------------------- OIDC
-def oidc_sign_in(client, sub, claims=None, issuer=None):
-    """Run the real authorisation-code flow: app -> provider form -> app callback."""
-    start = client.get("/login/staff?next=/staff/caseload")
-    assert start.status_code == 302
-    authorize_url = start.headers["location"]
-    with httpx.Client() as provider:
-        if claims is not None:
-            assert provider.put(f"{issuer}/users/{quote(sub)}", json=claims).status_code == 204
-        consent = provider.post(authorize_url, data={"sub": sub})
-    assert consent.status_code == 302
-    callback = consent.headers["location"]
-    assert callback.startswith("http://testserver/auth/callback?")
-    return client.get(callback.replace("http://testserver", ""))
 
 
 def test_staff_sign_in_through_the_oidc_provider(client, db_session, world, oidc_issuer):

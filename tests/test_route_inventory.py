@@ -5,31 +5,16 @@ it to route-list.json, tests/authz_matrix.toml and, if public, PUBLIC_ROUTES."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi.routing import APIRoute
 
+from tests.routes import app_routes, iter_routes
 from waymark.app import create_app
 from waymark.identity.permissions import PUBLIC, PUBLIC_ROUTES
 
 SNAPSHOT = Path(__file__).parent / "route-list.json"
-
-
-def iter_routes(routes: list[Any], prefix: str = "", deps: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any, tuple]]:
-    """(full path, route, router-level dependencies) for every route, also inside
-    included routers (FastAPI keeps those as lazy ``_IncludedRouter`` entries)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield prefix + route.path, route, deps
-        elif hasattr(route, "original_router"):
-            context = route.include_context
-            yield from iter_routes(
-                route.original_router.routes, prefix + context.prefix, deps + tuple(context.dependencies)
-            )
-        else:
-            yield prefix + route.path, route, deps
 
 
 def declared_permissions(route: APIRoute, router_deps: tuple[Any, ...] = ()) -> set[str]:
@@ -42,12 +27,6 @@ def declared_permissions(route: APIRoute, router_deps: tuple[Any, ...] = ()) -> 
             found.add(permission)
         stack.extend(dep.dependencies)
     return found
-
-
-def app_routes(app: Any) -> set[tuple[str, str]]:
-    return {
-        (m, path) for path, r, _ in iter_routes(app.routes) if isinstance(r, APIRoute) for m in r.methods if m != "HEAD"
-    }
 
 
 def test_every_route_declares_exactly_one_permission(settings: Any) -> None:

@@ -4,7 +4,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests import factories
-from tests.conftest import make_settings
+from tests.factories import make_settings
 from waymark.app import create_app
 from waymark.settings import Settings, SettingsError
 

@@ -6,6 +6,7 @@ import json
 from fastapi import APIRouter
 
 from tests import factories
+from tests.factories import make_settings
 from waymark.identity.permissions import PUBLIC, requires
 
 
@@ -23,7 +24,6 @@ def test_security_headers_on_every_page(client):
 
 
 def test_hsts_when_served_over_https(oidc_issuer, database):
-    from tests.conftest import make_settings
     from tests.pagecheck import PageClient
     from waymark.app import create_app
 

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests import factories
+from tests.factories import csv_for, good_rows
 from waymark import clock
 from waymark.admin import importer
 from waymark.admin import messages as m
@@ -17,24 +18,10 @@ from waymark.contacts.models import Handover
 from waymark.identity.actor import Actor
 from waymark.identity.models import Assignment, User
 
-HEADER = "external_id,full_name,date_of_birth,care_status,worker_email\n"
-
 
 def admin(world) -> Actor:
     user = world.staff_by_role["admin"]
     return Actor(user_id=user.id, tenant_id=user.tenant_id, kind="staff", display_name="A", roles=frozenset({"admin"}))
-
-
-def csv_for(world, rows: list[str]) -> bytes:
-    return (HEADER + "\n".join(rows) + "\n").encode()
-
-
-def good_rows(world, n: int = 3, start: int = 1) -> list[str]:
-    born = date(2007, 1, 1)
-    return [
-        f"MOS{i:05d},Test Person {i},{(born + timedelta(days=i)).isoformat()},former relevant,{world.pa.email}"
-        for i in range(start, start + n)
-    ]
 
 
 def run_import(database, db_session, world, data: bytes):

@@ -9,7 +9,7 @@ import re
 from sqlmodel import select
 
 from tests import factories
-from tests.admin.test_import import csv_for, good_rows
+from tests.factories import csv_for, good_rows
 from waymark.admin import messages as m
 from waymark.identity import messages as im
 from waymark.identity.models import Invite, User

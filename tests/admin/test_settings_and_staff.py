@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.test_identity_http import oidc_sign_in
+from tests.factories import make_settings, oidc_sign_in
 from waymark.admin import messages as m
 from waymark.admin import service
 from waymark.audit.models import AuditEvent
@@ -27,8 +27,6 @@ def admin_actor(db_session, world):
 
 
 def _settings():
-    from tests.conftest import make_settings
-
     return make_settings("http://127.0.0.1:1")
 
 

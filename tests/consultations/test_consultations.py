@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from tests import factories
-from tests.contacts.test_service import actor
+from tests.factories import actor, answers, make_open, page_key
 from waymark import clock, db
 from waymark.consultations import messages as m
 from waymark.consultations import service
@@ -22,60 +22,6 @@ from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
 from waymark.outbox import service as outbox
 from waymark.outbox.models import SubmissionReceipt
-
-
-def make_open(session, world, *, officer=None, **overrides) -> tuple[Consultation, list]:
-    officer = actor(session, officer or world.staff_by_role["participation_officer"])
-    values = {
-        "title": "Your worker",
-        "summary": "Tell us about your worker.",
-        "easy_summary": "",
-        "age_bands": [],
-        "statuses": [],
-        "opens_on": clock.today(),
-        "closes_on": clock.today() + timedelta(days=10),
-    }
-    values.update(overrides)
-    consultation = service.create(session, actor=officer, data=service.ConsultationInput(**values))
-    cid = consultation.id
-    questions = [
-        service.question_add(
-            session,
-            actor=officer,
-            consultation_id=cid,
-            data=service.QuestionInput(kind="feelings", text="How do you feel?", required=True),
-        ),
-        service.question_add(
-            session,
-            actor=officer,
-            consultation_id=cid,
-            data=service.QuestionInput(kind="single", text="How?", options=["Call", "Text"]),
-        ),
-        service.question_add(
-            session,
-            actor=officer,
-            consultation_id=cid,
-            data=service.QuestionInput(kind="multiple", text="Which?", options=["A", "B", "C"]),
-        ),
-        service.question_add(
-            session, actor=officer, consultation_id=cid, data=service.QuestionInput(kind="text", text="Anything else?")
-        ),
-    ]
-    service.publish(session, actor=officer, consultation_id=cid)
-    return consultation, questions
-
-
-def answers(questions, **extra) -> dict[str, list[str]]:
-    feel, single, multiple, free = questions
-    fields = {
-        f"q{feel.id}": ["4"],
-        f"q{single.id}": ["Text"],
-        f"q{multiple.id}": ["C", "A"],
-        f"q{free.id}": ["More texts please"],
-        "mode": ["standard"],
-    }
-    fields.update(extra)
-    return fields
 
 
 def test_lifecycle_draft_open_closed_and_locked_questions(db_session, world):
@@ -257,8 +203,6 @@ def test_closed_and_not_for_me_consultations_refuse_answers(db_session, world):
 
 
 # -------------------------------------------------------------------- HTTP
-def page_key(html: str) -> str:
-    return html.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]
 
 
 def test_the_form_sent_twice_stores_one_response(client, db_session, world):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from tests import factories
-from tests.contacts.test_service import actor
+from tests.factories import actor
 from waymark import clock
 from waymark.audit.models import AuditEvent
 from waymark.contacts import service

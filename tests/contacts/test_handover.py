@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.contacts.test_service import actor, notes
+from tests.factories import actor, notes
 from waymark import clock
 from waymark.contacts import messages as m
 from waymark.contacts import service

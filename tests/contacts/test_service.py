@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from tests.factories import actor, notes
 from waymark import clock, workdays
 from waymark.contacts import messages as m
 from waymark.contacts import service
@@ -17,20 +18,6 @@ from waymark.identity.permissions import Forbidden
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
 from waymark.jobs.models import Job
-from waymark.notifications.models import Notification
-
-
-def actor(db_session, user):
-    from waymark.identity.sessions import actor_for_token, session_create
-    from waymark.settings import Settings
-
-    token = session_create(db_session, user=user, settings=Settings(_env_file=None))
-    db_session.commit()
-    return actor_for_token(db_session, token)
-
-
-def notes(db_session, kind):
-    return db_session.exec(select(Notification).where(Notification.kind == kind)).all()
 
 
 # ---------------------------------------------------------------- working days

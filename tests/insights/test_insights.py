@@ -10,8 +10,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
+from tests.factories import actor, answers, approve, make_open
 from waymark.consultations import service as consultations
 from waymark.consultations.models import Answer, Response
 from waymark.identity.permissions import Forbidden
@@ -50,20 +49,6 @@ def respond(
         secret=b"s",
     )
     return person, response
-
-
-def approve(db_session, world, response, themes, text=None):
-    moderator = actor(db_session, world.staff_by_role["moderator"])
-    answer = db_session.exec(select(Answer).where(Answer.response_id == response.id, Answer.text.is_not(None))).one()
-    moderation.decide(
-        db_session,
-        actor=moderator,
-        answer_id=answer.id,
-        approve=True,
-        published_text=text or answer.text,
-        themes=themes,
-        reason="",
-    )
 
 
 def viewer(db_session, world, role="participation_officer"):

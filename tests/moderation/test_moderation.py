@@ -11,8 +11,7 @@ from click.testing import CliRunner
 from sqlmodel import select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
+from tests.factories import actor, answers, make_open
 from waymark.cli import main
 from waymark.consultations import service as consultations
 from waymark.consultations.models import APPROVED, PENDING, REJECTED, Answer

@@ -9,8 +9,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open, page_key
-from tests.mydata.test_service import ANSWER_TEXT, CONTACT_NOTE, NAME, STEP_TEXT, make_record
+from tests.factories import ANSWER_TEXT, CONTACT_NOTE, NAME, STEP_TEXT, answers, make_open, make_record, page_key
 from waymark.audit.models import AuditEvent
 from waymark.consultations.models import Response
 from waymark.identity.models import AuthSession, User

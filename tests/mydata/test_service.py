@@ -5,91 +5,35 @@ outside the safeguarding records the council must keep."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, select
 
-from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
+from tests.factories import (
+    ANSWER_TEXT,
+    BIRTHDAY,
+    CONTACT_NOTE,
+    NAME,
+    STEP_TEXT,
+    USERNAME,
+    actor,
+    make_record,
+)
 from waymark import clock
 from waymark.audit.models import AuditEvent
-from waymark.consultations import service as consultations
 from waymark.consultations.models import Answer, Response
 from waymark.contacts import service as contacts
 from waymark.contacts.models import Contact
-from waymark.entitlements import service as entitlements
-from waymark.identity import service as identity
 from waymark.identity.models import Assignment, AuthSession, LoginFailure, User
 from waymark.identity.permissions import Forbidden
 from waymark.mydata import service
 from waymark.notifications.models import Notification
-from waymark.outbox import service as outbox
 from waymark.pathway import service as pathway
 from waymark.pathway.models import PathwayPlan, PlanStep
-from waymark.safeguarding import service as safeguarding
 from waymark.safeguarding.models import SafeguardingAlert
-
-NAME, USERNAME, BIRTHDAY = "Zephyrine Quillfeather", "zephq", date(2005, 2, 3)
-STEP_TEXT = "Find a college course in September"
-CONTACT_NOTE = "We talked about the college open day"
-ANSWER_TEXT = f"I'm {NAME} and I want more texts from my worker"
-
-
-@dataclass
-class Record:
-    person: User
-    response: Response
-
-
-def make_record(session: Session, world: factories.World) -> Record:
-    """A young person with something in every part, written through the services."""
-    person = factories.make_young_person(session, world.a, name=NAME, username=USERNAME, date_of_birth=BIRTHDAY)
-    factories.assign(session, world.pa, person)
-    me, pa, manager = actor(session, person), actor(session, world.pa), actor(session, world.staff_by_role["manager"])
-    assert person.id is not None
-
-    step = pathway.step_add(session, actor=pa, young_person_id=person.id, heading="education", text=STEP_TEXT)
-    pathway.words_save(session, actor=me, heading="education", text="I want to study art")
-    feedback = pathway.feedback_give(session, actor=me, step_id=step.id, kind="not_sure", comment="Which college?")
-    pathway.feedback_answer(session, actor=pa, young_person_id=person.id, feedback_id=feedback.id, response="Any")
-    pathway.review_request_make(session, actor=me, note="Can we look again?")
-    pathway.review_record(session, actor=pa, young_person_id=person.id, reviewed_on=clock.today(), summary="Good")
-
-    entitlements.facts_update(session, actor=pa, young_person_id=person.id, values={"parent": False})
-    entitlements.mark_set(session, actor=me, slug="advocacy", state="asked")
-    entitlements.ask_adviser(session, actor=me, slug="advocacy")
-    entitlements.facts_report(session, actor=me, note="I moved house")
-
-    contacts.record_contact(
-        session, actor=pa, young_person_id=person.id, kind="call", happened_at=clock.now(), note=CONTACT_NOTE
-    )
-    contacts.log_own_contact(session, actor=me, kind="visit", happened_at=clock.now())
-    contacts.reach_request(session, actor=me, method="call", tried_at=clock.now(), note="No answer")
-    contacts.about_me_save(session, actor=me, values={"matters": "My dog", "helps": "Texts"}, agree=True)
-
-    consultation, questions = make_open(session, world)
-    response = consultations.response_submit(
-        session,
-        actor=me,
-        consultation_id=consultation.id,
-        raw=answers(questions, **{f"q{questions[3].id}": [ANSWER_TEXT]}),
-        anonymous=False,
-        mode="standard",
-        quotes_allowed=True,
-        key=outbox.new_key(),
-        secret=b"s",
-    )
-    safeguarding.unsafe_button(session, actor=me, note="Someone is following me")
-    identity.invite_create(session, actor=pa, young_person_id=person.id)
-    identity.throttle_record_failure(session, keys=[f"yp:{USERNAME}"])
-    identity.young_person_for_worker(session, actor=pa, young_person_id=person.id)  # a staff view
-    contacts.change_worker(session, actor=manager, young_person_id=person.id, new_worker_id=world.other_pa.id)
-    return Record(person=person, response=response)
 
 
 def traces(session: Session, person: User) -> list[str]:

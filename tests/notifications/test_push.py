@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
+from tests.factories import make_settings
 from tests.pushfake import FakePushService
 from waymark import clock
 from waymark.jobs import service as jobs
@@ -39,8 +40,6 @@ def vapid_env(monkeypatch):
 
 @pytest.fixture
 def push_settings(oidc_issuer):
-    from tests.conftest import make_settings
-
     return make_settings(
         oidc_issuer, vapid_private_key=KEYS.private_key, vapid_public_key=KEYS.public_key, push_allow_local=True
     )

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from tests.factories import actor
 from waymark import clock
 from waymark.audit.models import AuditEvent
 from waymark.errors import InputError
 from waymark.identity.permissions import Forbidden
-from waymark.identity.sessions import actor_for_token, session_create
 from waymark.notifications.models import Notification
 from waymark.pathway import messages as m
 from waymark.pathway import service
@@ -18,12 +18,6 @@ from waymark.pathway.models import PathwayPlan, PlanChange, PlanStep
 from waymark.settings import Settings
 
 SETTINGS = Settings(_env_file=None)
-
-
-def actor(session, user):
-    token = session_create(session, user=user, settings=SETTINGS)
-    session.commit()
-    return actor_for_token(session, token)
 
 
 @pytest.fixture

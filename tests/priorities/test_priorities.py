@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.contacts.test_service import actor
+from tests.factories import actor
 from waymark import clock
 from waymark.audit.models import AuditEvent
 from waymark.errors import InputError

@@ -12,8 +12,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
+from tests.factories import actor, answers, make_open
 from waymark import clock
 from waymark.consultations import service as consultations
 from waymark.consultations.models import SAFEGUARDING, Answer

@@ -7,9 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.consultations.test_consultations import answers, make_open
-from tests.contacts.test_service import actor
-from tests.insights.test_insights import approve
+from tests.factories import actor, answers, approve, make_open
 from waymark.consultations import service as consultations
 from waymark.errors import InputError
 from waymark.jobs import service as jobs
