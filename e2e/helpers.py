@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from waymark import clock
@@ -119,3 +121,98 @@ def wait_for_service_worker(page: Page) -> None:
     page.wait_for_function(
         "navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === 'activated'"
     )
+
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": [
+            "wcag2a",
+            "wcag2aa",
+            "wcag21a",
+            "wcag21aa",
+            "wcag22aa",
+            "best-practice",
+        ],
+    }
+}
+
+
+NARROW = {"viewport": {"width": 320, "height": 640}}
+
+
+HTML_BUDGET = 14 * 1024
+
+
+RECORD_PATH = re.compile(r"/staff/young-people/(\d+)$")
+
+
+_axe = Axe()
+
+
+WIDEST_ELEMENT = """() => {
+    let found = null, right = 0;
+    for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect().right;
+        if (r >= right) { right = r; found = el; }
+    }
+    return found ? `<${found.tagName.toLowerCase()} class="${found.className}"> right edge ${Math.round(right)} px:`
+        + ` ${(found.textContent || '').trim().slice(0, 60)}` : null;
+}"""
+
+
+def open_record(page: Page, full_name: str) -> str:
+    """From the caseload to the young person's record; returns the record's path."""
+    page.goto("/staff/caseload")
+    page.get_by_role("link", name=full_name, exact=True).click()
+    page.wait_for_url(RECORD_PATH)
+    expect(page.locator("h1")).to_have_text(full_name)
+    return RECORD_PATH.search(page.url).group(0)  # type: ignore[union-attr]
+
+
+def switch_to_welsh(page: Page) -> None:
+    page.locator("header button[lang=cy]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+
+
+def accessibility_problems(page: Page, label: str, lang: str, *, reflow: bool = False) -> list[str]:
+    """axe (the same rules as test_accessibility) and the page's language; with
+    ``reflow``, also no sideways scrolling at the 320 px viewport these tests use (on
+    other pages a wider page is only printed: a data table may need two dimensions)."""
+    problems = []
+    actual = page.locator("html").get_attribute("lang")
+    if actual != lang:
+        problems.append(f"{label}: <html lang={actual!r}>, expected {lang!r}")
+    results = _axe.run(page, options=AXE_OPTIONS)
+    if results.violations_count:
+        problems.append(f"{label}: axe found {results.violations_count} violation(s)\n{results.generate_report()}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > 320:
+        widest = page.evaluate(WIDEST_ELEMENT)
+        message = f"{label}: page is {width} px wide at a 320 px viewport (scrolls sideways); widest: {widest}"
+        if reflow:
+            problems.append(message)
+        else:
+            print(f"note: {message}")
+    return problems
+
+
+NEW_PASSPHRASE = "purple bus river teapot"
+
+
+TITLE = "Keeping in touch with your worker"
+
+
+def visible_step(page: Page):
+    return page.locator("[data-step]:not(.is-hidden-step)")
+
+
+def sign_in_kai(page: Page) -> None:
+    page.goto("/login")
+    page.fill("#username", "kai")
+    for passphrase in (PASSPHRASE, NEW_PASSPHRASE):  # test_staff may have changed it
+        page.fill("#passphrase", passphrase)
+        page.locator("main form button[type=submit]").click()
+        if page.locator("h1").inner_text() == "Hello, Kai":
+            return
+    raise AssertionError("Kai could not sign in")

@@ -14,6 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from e2e.helpers import (
+    AXE_OPTIONS,
+    HTML_BUDGET,
+    NARROW,
     STAFF,
     foreign_requests,
     origin_of,
@@ -23,20 +26,6 @@ from e2e.helpers import (
     sign_in_young_person,
 )
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": [
-            "wcag2a",
-            "wcag2aa",
-            "wcag21a",
-            "wcag21aa",
-            "wcag22aa",
-            "best-practice",
-        ],
-    }
-}
-NARROW = {"viewport": {"width": 320, "height": 640}}
 SKIP_PREFIXES = ("/logout", "/login/staff", "/auth/", "/static/", "/join/")
 MAX_PAGES = 60  # a safety stop: the crawl must finish before it (asserted), so no page kind is skipped
 PER_SHAPE = 3  # pages of the same kind (e.g. /glossary/<term>, /plan/steps/<id>) visited at most
@@ -49,7 +38,6 @@ def page_shape(path: str) -> str:
     return re.sub(r"^(/glossary|/plan/words|/entitlements|/staff/insights/themes)/[^/]+$", r"\1/{x}", shape)
 
 
-HTML_BUDGET = 14 * 1024
 ROLES = ["anonymous", "amara", *STAFF]
 
 _axe = Axe()

@@ -13,17 +13,19 @@ from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import sign_in_staff, sign_in_young_person, wait_for_service_worker
-from e2e.test_accessibility import NARROW
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from e2e.helpers import (
+    NARROW,
+    TITLE,
+    accessibility_problems,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+    visible_step,
+    wait_for_service_worker,
+)
 from waymark import clock
 
 JO = "jo@riverside.example"
-TITLE = "Keeping in touch with your worker"
-
-
-def visible_step(page: Page):
-    return page.locator("[data-step]:not(.is-hidden-step)")
 
 
 def test_leah_answers_the_easy_read_version_one_question_at_a_time(page: Page) -> None:

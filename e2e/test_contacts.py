@@ -13,23 +13,17 @@ from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import PASSPHRASE, clock_moved, sign_in_staff, sign_in_young_person
-from e2e.test_accessibility import NARROW
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
-from e2e.test_staff import NEW_PASSPHRASE
+from e2e.helpers import (
+    NARROW,
+    accessibility_problems,
+    clock_moved,
+    sign_in_kai,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+)
 
 PRIYA, ALEX, SASHA = "priya@riverside.example", "alex@riverside.example", "sasha@riverside.example"
-
-
-def sign_in_kai(page: Page) -> None:
-    page.goto("/login")
-    page.fill("#username", "kai")
-    for passphrase in (PASSPHRASE, NEW_PASSPHRASE):  # test_staff may have changed it
-        page.fill("#passphrase", passphrase)
-        page.locator("main form button[type=submit]").click()
-        if page.locator("h1").inner_text() == "Hello, Kai":
-            return
-    raise AssertionError("Kai could not sign in")
 
 
 def tell_couldnt_reach(page: Page, how: str, note: str) -> None:

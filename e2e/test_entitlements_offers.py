@@ -15,10 +15,16 @@ from datetime import date, timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import PASSPHRASE, clock_moved, sign_in_staff, sign_in_young_person
-from e2e.test_accessibility import NARROW
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
-from e2e.test_staff import NEW_PASSPHRASE
+from e2e.helpers import (
+    NARROW,
+    NEW_PASSPHRASE,
+    PASSPHRASE,
+    accessibility_problems,
+    clock_moved,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+)
 from waymark import clock
 from waymark.entitlements.rules import birthday
 

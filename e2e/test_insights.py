@@ -8,8 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.helpers import sign_in_staff
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from e2e.helpers import accessibility_problems, sign_in_staff, switch_to_welsh
 
 
 def test_manager_reads_insights_with_small_counts_suppressed(page: Page, base_url: str) -> None:

@@ -11,10 +11,15 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, expect
 
-from e2e.helpers import sign_in_staff, sign_in_young_person
-from e2e.test_accessibility import NARROW
-from e2e.test_consultations import TITLE, visible_step
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from e2e.helpers import (
+    NARROW,
+    TITLE,
+    accessibility_problems,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+    visible_step,
+)
 
 MORGAN, ALEX = "morgan@riverside.example", "alex@riverside.example"
 WORDS = "My PA Tom is kind but I only see him every few months"

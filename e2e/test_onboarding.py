@@ -17,9 +17,14 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import sign_in_staff, sign_in_young_person
-from e2e.test_accessibility import NARROW
-from e2e.test_pathway import accessibility_problems, open_record, switch_to_welsh
+from e2e.helpers import (
+    NARROW,
+    accessibility_problems,
+    open_record,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+)
 
 ROWS = 10_000
 ADVISER = "lee.park@riverside.example"

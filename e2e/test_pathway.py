@@ -15,16 +15,19 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
 
 from e2e.helpers import (
+    HTML_BUDGET,
+    NARROW,
+    accessibility_problems,
+    open_record,
     report_budget,
     sign_in_staff,
     sign_in_young_person,
+    switch_to_welsh,
     wait_for_service_worker,
 )
-from e2e.test_accessibility import AXE_OPTIONS, HTML_BUDGET, NARROW
 
 PRIYA = "priya@riverside.example"
 AMARA_NAME = "Amara Mensah"
@@ -34,29 +37,11 @@ JARGON_SENTENCE = (
     "The local authority will undertake a comprehensive assessment"
     " regarding your Staying Put arrangement and EET status."
 )
-RECORD_PATH = re.compile(r"/staff/young-people/(\d+)$")
 
-_axe = Axe()
 # The innermost element reaching furthest right, to say what makes a page too wide.
-WIDEST_ELEMENT = """() => {
-    let found = null, right = 0;
-    for (const el of document.body.querySelectorAll('*')) {
-        const r = el.getBoundingClientRect().right;
-        if (r >= right) { right = r; found = el; }
-    }
-    return found ? `<${found.tagName.toLowerCase()} class="${found.className}"> right edge ${Math.round(right)} px:`
-        + ` ${(found.textContent || '').trim().slice(0, 60)}` : null;
-}"""
 
 
 # ------------------------------------------------------------------- helpers
-def open_record(page: Page, full_name: str) -> str:
-    """From the caseload to the young person's record; returns the record's path."""
-    page.goto("/staff/caseload")
-    page.get_by_role("link", name=full_name, exact=True).click()
-    page.wait_for_url(RECORD_PATH)
-    expect(page.locator("h1")).to_have_text(full_name)
-    return RECORD_PATH.search(page.url).group(0)  # type: ignore[union-attr]
 
 
 def step_item(page: Page, text: str) -> Locator:
@@ -79,33 +64,6 @@ def assert_same_document(page: Page, navigations: list[str], what: str) -> None:
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
-
-
-def switch_to_welsh(page: Page) -> None:
-    page.locator("header button[lang=cy]").click()
-    expect(page.locator("html")).to_have_attribute("lang", "cy")
-
-
-def accessibility_problems(page: Page, label: str, lang: str, *, reflow: bool = False) -> list[str]:
-    """axe (the same rules as test_accessibility) and the page's language; with
-    ``reflow``, also no sideways scrolling at the 320 px viewport these tests use (on
-    other pages a wider page is only printed: a data table may need two dimensions)."""
-    problems = []
-    actual = page.locator("html").get_attribute("lang")
-    if actual != lang:
-        problems.append(f"{label}: <html lang={actual!r}>, expected {lang!r}")
-    results = _axe.run(page, options=AXE_OPTIONS)
-    if results.violations_count:
-        problems.append(f"{label}: axe found {results.violations_count} violation(s)\n{results.generate_report()}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > 320:
-        widest = page.evaluate(WIDEST_ELEMENT)
-        message = f"{label}: page is {width} px wide at a 320 px viewport (scrolls sideways); widest: {widest}"
-        if reflow:
-            problems.append(message)
-        else:
-            print(f"note: {message}")
-    return problems
 
 
 def _page_is_kept(page: Page, path: str) -> bool:

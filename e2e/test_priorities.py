@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import sign_in_staff, sign_in_young_person
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from e2e.helpers import accessibility_problems, sign_in_staff, sign_in_young_person, switch_to_welsh
 from waymark import clock
 
 

@@ -8,9 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import STAFF, sign_in_staff, sign_out
-
-NEW_PASSPHRASE = "purple bus river teapot"
+from e2e.helpers import NEW_PASSPHRASE, STAFF, sign_in_staff, sign_out
 
 
 @pytest.mark.parametrize("email", list(STAFF))

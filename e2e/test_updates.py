@@ -13,10 +13,15 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import sign_in_staff, sign_in_young_person, wait_for_service_worker
-from e2e.test_consultations import visible_step
-from e2e.test_contacts import sign_in_kai
-from e2e.test_pathway import accessibility_problems, switch_to_welsh
+from e2e.helpers import (
+    accessibility_problems,
+    sign_in_kai,
+    sign_in_staff,
+    sign_in_young_person,
+    switch_to_welsh,
+    visible_step,
+    wait_for_service_worker,
+)
 
 OPEN = "Keeping in touch with your worker"
 
