@@ -12,7 +12,7 @@ import json
 import random
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -25,6 +25,7 @@ from e2e.helpers import (
     sign_in_young_person,
     switch_to_welsh,
 )
+from tests.factories import born as born_aged
 
 ROWS = 10_000
 ADVISER = "lee.park@riverside.example"
@@ -34,7 +35,7 @@ def caseload_file(tmp: Path, *, bad_row: bool) -> Path:
     rng = random.Random(3)
     lines = ["Person ID,Name,DOB,Status,PA Email"]
     for i in range(ROWS):
-        born = date(2002, 1, 1) + timedelta(days=rng.randint(0, 3000))
+        born = born_aged(24, 320) + timedelta(days=rng.randint(0, 3000))  # 16 to 24 on the test clock
         lines.append(f"LP{i:05d},Imported Person {i:05d},{born:%d/%m/%Y},former relevant,{ADVISER}")
     if bad_row:
         lines.append('LP00001,Imported Person 00001,31/02/2007,adopted,=HYPERLINK("http://evil.example")')
