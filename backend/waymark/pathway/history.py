@@ -16,7 +16,7 @@ from waymark.pathway.models import (
 from waymark.pathway.plans import PlanView
 
 
-def _snapshot(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+def snapshot(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     out = {}
     for name in fields:
         value = getattr(record, name)
@@ -27,7 +27,7 @@ def _snapshot(record: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 STEP_FIELDS = ("heading", "text", "owner", "owner_name", "due_on", "status", "position", "version")
 
 
-def _changed(
+def record_change(
     session: Session,
     *,
     plan: PathwayPlan,

@@ -12,7 +12,7 @@ from waymark.identity.permissions import Forbidden
 from waymark.notifications import service as notifications
 from waymark.pathway import messages as m
 from waymark.pathway.headings import FEEDBACK_KINDS, HEADING_KEYS
-from waymark.pathway.history import _changed
+from waymark.pathway.history import record_change
 from waymark.pathway.models import (
     PathwayPlan,
     PlanWords,
@@ -56,7 +56,7 @@ def words_save(session: Session, *, actor: Actor, heading: str, text: str) -> Pl
     session.add(words)
     session.flush()
     assert words.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -84,7 +84,7 @@ def feedback_give(session: Session, *, actor: Actor, step_id: int, kind: str, co
     session.add(item)
     session.flush()
     assert item.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -115,7 +115,7 @@ def review_request_make(session: Session, *, actor: Actor, note: str | None) -> 
     session.add(request)
     session.flush()
     assert request.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,

@@ -27,7 +27,7 @@ from waymark.identity.models import User
 from waymark.notifications import service as notifications
 from waymark.pathway import messages as m
 from waymark.pathway.headings import HEADING_KEYS, OWNERS, STATUSES
-from waymark.pathway.history import STEP_FIELDS, _changed, _snapshot, plan_history
+from waymark.pathway.history import STEP_FIELDS, plan_history, record_change, snapshot
 from waymark.pathway.models import (
     PathwayPlan,
     PlanReview,
@@ -134,7 +134,7 @@ def step_add(
     session.add(step)
     session.flush()
     assert step.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -142,7 +142,7 @@ def step_add(
         object_id=step.id,
         action="add",
         before=None,
-        after=_snapshot(step, STEP_FIELDS),
+        after=snapshot(step, STEP_FIELDS),
     )
     _tell_young_person(session, plan, "plan_changed")
     session.commit()
@@ -168,7 +168,7 @@ def step_update(
     text = _check_step_fields(step.heading, text, owner, owner_name, status)
     if step.version != expected_version:
         raise StaleEdit()
-    before = _snapshot(step, STEP_FIELDS)
+    before = snapshot(step, STEP_FIELDS)
     values = {
         "text": text,
         "owner": owner,
@@ -189,7 +189,7 @@ def step_update(
         session.rollback()
         raise StaleEdit()
     session.refresh(step)
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -197,7 +197,7 @@ def step_update(
         object_id=step_id,
         action="edit",
         before=before,
-        after=_snapshot(step, STEP_FIELDS),
+        after=snapshot(step, STEP_FIELDS),
     )
     _tell_young_person(session, plan, "plan_changed")
     session.commit()
@@ -248,7 +248,7 @@ def step_move(session: Session, *, actor: Actor, young_person_id: int, step_id: 
         moved.updated_at, moved.updated_by_id = now, actor.user_id
         session.add(moved)
     assert step.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -289,7 +289,7 @@ def review_record(
         session.add(request)
     session.flush()
     assert review.id is not None
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
@@ -328,7 +328,7 @@ def _answer(
     before = {"response": item.response}
     item.response, item.responded_by_id, item.responded_at = response, actor.user_id, clock.now()
     session.add(item)
-    _changed(
+    record_change(
         session,
         plan=plan,
         actor=actor,
