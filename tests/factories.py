@@ -28,6 +28,7 @@ from waymark.entitlements import service as entitlements
 from waymark.identity import service as identity
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Tenant, User, UserRole
 from waymark.identity.passphrase import hash_passphrase
+from waymark.identity.permissions import STAFF_ROLES
 from waymark.identity.sessions import COOKIE, actor_for_token, session_create
 from waymark.moderation import service as moderation
 from waymark.notifications.models import Notification
@@ -179,7 +180,7 @@ def make_world(session: Session) -> World:
     b_pa, b_yp = make_staff(session, b, "personal_adviser"), make_young_person(session, b, name="Cara Hill")
     assign(session, b_pa, b_yp)
     staff_by_role = {"personal_adviser": pa}
-    for role in ("participation_officer", "moderator", "manager", "admin", "panel_member"):
+    for role in STAFF_ROLES[1:]:  # every role but the adviser, made above
         staff_by_role[role] = make_staff(session, a, role)
     return World(
         a=a, b=b, pa=pa, yp=yp, other_pa=other_pa, other_yp=other_yp, b_pa=b_pa, b_yp=b_yp, staff_by_role=staff_by_role
@@ -372,6 +373,7 @@ def make_settings(oidc_issuer: str, **overrides: Any) -> Settings:
         "oidc_client_id": "waymark-tests",
         "oidc_client_secret": SecretStr("waymark-tests-secret"),
         "database_url": "sqlite://",
+        "base_url": "http://testserver",
     }
     values.update(overrides)
     return Settings(**values)

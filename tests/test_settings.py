@@ -16,12 +16,22 @@ def test_no_secrets_no_start(monkeypatch):
         "WAYMARK_OIDC_CLIENT_ID",
         "WAYMARK_OIDC_CLIENT_SECRET",
         "WAYMARK_DEMO_MODE",
+        "WAYMARK_BASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(SettingsError) as refused:
         create_app(Settings(database_url="sqlite://"))
-    for name in ("WAYMARK_SECRET_KEY", "WAYMARK_OIDC_ISSUER", "WAYMARK_OIDC_CLIENT_SECRET"):
+    for name in ("WAYMARK_SECRET_KEY", "WAYMARK_OIDC_ISSUER", "WAYMARK_OIDC_CLIENT_SECRET", "WAYMARK_BASE_URL"):
         assert name in str(refused.value)
+
+
+def test_outside_demo_mode_the_public_address_is_required_for_alert_links():
+    with pytest.raises(SettingsError, match="WAYMARK_BASE_URL"):
+        make_settings("http://idp.example", base_url="").check()
+    settings = make_settings("http://idp.example", base_url="https://waymark.riverside.gov.uk/").check()
+    assert settings.public_url == "https://waymark.riverside.gov.uk"
+    demo = Settings(demo_mode=True, port=8123, _env_file=None).check()
+    assert demo.public_url == "http://127.0.0.1:8123"  # a working address where the demo is served
 
 
 def test_short_secret_key_is_refused():

@@ -4,7 +4,7 @@ template filters) and, by importing them, registers every feature's job handlers
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from sqlmodel import select
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -42,7 +42,7 @@ from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.priorities import routes as priority_routes
 from waymark.safeguarding import routes as safeguarding_routes
-from waymark.safeguarding import service as _safeguarding_jobs  # noqa: F401 (job handlers)
+from waymark.safeguarding import service as _safeguarding_jobs  # job handlers, and the menu's duty count
 from waymark.settings import Settings, SettingsError
 from waymark.updates import routes as update_routes
 from waymark.updates import service as _updates_jobs  # noqa: F401 (job handlers)
@@ -109,8 +109,23 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")
     errors.install(app, load_actor=load_actor)
+
+    def duty_alerts(request: Request) -> int | None:
+        actor = getattr(request.state, "actor", None)
+        if actor is None or actor.is_young_person:
+            return None
+        with request.app.state.db.session() as session:
+            return _safeguarding_jobs.menu_count(session, actor)
+
+    def worried_about(request: Request) -> bool:
+        actor = getattr(request.state, "actor", None)
+        if actor is None or not actor.is_young_person:
+            return False
+        with request.app.state.db.session() as session:
+            return _safeguarding_jobs.recently_raised(session, young_person_id=actor.user_id)
+
     templating.register(
-        globals={"role_labels": ROLE_LABELS},
+        globals={"role_labels": ROLE_LABELS, "duty_alerts": duty_alerts, "worried_about": worried_about},
         filters={"jargon": glossary.link_jargon, "markdown": glossary.render_markdown},
     )
 

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
+    @property
+    def public_url(self) -> str:
+        """The app's address for links that leave it (emails, letters). Required outside
+        demo mode; in demo mode, where it is served."""
+        return self.base_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
     def check(self) -> Settings:
         """Fill demo defaults or refuse unsafe settings. Returns self."""
         if self.demo_mode:
@@ -96,6 +102,7 @@ class Settings(BaseSettings):
                 ("WAYMARK_OIDC_ISSUER", self.oidc_issuer),
                 ("WAYMARK_OIDC_CLIENT_ID", self.oidc_client_id),
                 ("WAYMARK_OIDC_CLIENT_SECRET", self.oidc_client_secret),
+                ("WAYMARK_BASE_URL", self.base_url),  # alert emails and invite letters link to it
             )
             if not value
         ]

@@ -22,6 +22,7 @@ from waymark.identity.permissions import (
     signed_in_actor,
 )
 from waymark.identity.service import tenant_get
+from waymark.safeguarding import service as safeguarding
 from waymark.web.forms import ParsedForm, input_error_messages
 from waymark.web.params import RecordId
 from waymark.web.templating import render
@@ -47,14 +48,14 @@ def settings_page(request: Request, session: SessionDep) -> Response:
 
 def _settings_page(request: Request, session: Any, form: ParsedForm[Any], status_code: int = 200) -> Response:
     actor = signed_in_actor(request)
-    staff = [u for u in service.council_staff(session, tenant_id=actor.tenant_id) if u.is_active]
+    fit = safeguarding.lead_candidates(session, tenant_id=actor.tenant_id)
     return render(
         request,
         "admin/settings.html",
         {
             "form": form,
             "ranges": service.NUMBER_RANGES,
-            "lead_options": [("", "—")] + [(str(u.id), u.full_name) for u in staff],
+            "lead_options": [("", "—")] + [(str(u.id), u.full_name) for u in fit],
             "saved": request.query_params.get("saved"),
         },
         status_code=status_code,

@@ -21,6 +21,7 @@ from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
 from waymark.identity.service import NotFound, assignment_current_on, staff_with_roles
+from waymark.safeguarding import service as safeguarding
 
 
 def require_admin(actor: Actor) -> None:
@@ -57,6 +58,7 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "reach_answer_working_days": (1, 10),
     "first_contact_working_days": (1, 20),
     "safeguarding_ack_minutes": (5, 1440),
+    "moderation_unread_hours": (1, 168),
     "disclosure_threshold": (3, 20),
     "export_threshold": (3, 50),
     "reading_age_target": (9, 16),
@@ -64,7 +66,9 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "invite_days": (1, 60),
 }
 TEXT_LIMITS = {"duty_phone": 40, "contact_email": 254, "website": 200, "address": 300}
-SETTING_FIELDS = ["name", "brand_colour", "safeguarding_lead_id", "require_mfa", *NUMBER_RANGES, *TEXT_LIMITS]
+LEAD_FIELDS = ("safeguarding_lead_id", "safeguarding_deputy_id")
+FLAGS = ("require_mfa", "moderation_working_hours_only")
+SETTING_FIELDS = ["name", "brand_colour", *LEAD_FIELDS, *FLAGS, *NUMBER_RANGES, *TEXT_LIMITS]
 _PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
 
 
@@ -75,7 +79,8 @@ def _clean_email(value: str) -> str:
 def settings_values(tenant: Tenant) -> dict[str, str]:
     """The tenant's settings as form values."""
     values = {name: "" if getattr(tenant, name) is None else str(getattr(tenant, name)) for name in SETTING_FIELDS}
-    values["require_mfa"] = "yes" if tenant.require_mfa else ""
+    for flag in FLAGS:
+        values[flag] = "yes" if getattr(tenant, flag) else ""
     return values
 
 
@@ -118,11 +123,14 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
         if new["export_threshold"] < new["disclosure_threshold"]:
             errors["export_threshold"] = m.EXPORT_BELOW_SCREEN
 
-    lead = values.get("safeguarding_lead_id", "").strip()
-    staff_ids = {u.id for u in council_staff(session, tenant_id=actor.tenant_id) if u.is_active}
-    if lead and (not lead.isdigit() or int(lead) not in staff_ids):
-        errors["safeguarding_lead_id"] = m.LEAD_INVALID
-    new["safeguarding_lead_id"] = int(lead) if lead.isdigit() else None
+    fit = {str(u.id) for u in safeguarding.lead_candidates(session, tenant_id=actor.tenant_id)}
+    for field in LEAD_FIELDS:
+        chosen = values.get(field, "").strip()
+        if chosen and chosen not in fit:
+            errors[field] = m.LEAD_INVALID
+        new[field] = int(chosen) if chosen in fit else None
+    if new["safeguarding_deputy_id"] is not None and new["safeguarding_deputy_id"] == new["safeguarding_lead_id"]:
+        errors["safeguarding_deputy_id"] = m.DEPUTY_SAME
 
     for field, limit in TEXT_LIMITS.items():
         text = values.get(field, "").strip()
@@ -140,7 +148,8 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
         elif text and field == "duty_phone" and not _PHONE.match(text):
             errors[field] = m.PHONE_INVALID
         new[field] = text or None
-    new["require_mfa"] = values.get("require_mfa") == "yes"
+    for flag in FLAGS:
+        new[flag] = values.get(flag) == "yes"
 
     if errors:
         raise InputError.of(errors, params)

@@ -41,8 +41,7 @@ from waymark.identity.permissions import CONSULTATIONS_RUN, Forbidden
 from waymark.identity.service import NotFound
 from waymark.insights import tally
 from waymark.moderation import themes
-from waymark.safeguarding import detect
-from waymark.safeguarding import service as safeguarding
+from waymark.safeguarding import intake
 
 FEELINGS = (1, 2, 3, 4, 5)
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
@@ -446,23 +445,24 @@ def response_submit(
 
     for answer in answers:
         answer.response_id = response.id or 0
-        signal = detect.check(answer.text) if answer.text is not None else None
-        if signal is not None and signal.risk:  # never waits in the queue, never published
-            answer.moderation = SAFEGUARDING
-        elif answer.text is not None:  # free text waits for a moderator before anyone else sees it
-            answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)
         session.add(answer)
-        if signal is not None and signal.risk:
-            session.flush()
-            safeguarding.raise_alert(
-                session,
-                tenant_id=consultation.tenant_id,
-                source="answer",
-                signal=signal,
-                text=answer.text or "",
-                young_person_id=response.young_person_id,
-                answer_id=answer.id,
-            )
+        if answer.text is None:
+            continue
+        session.flush()
+        signal = intake.take(
+            session,
+            field="consultation_answer.text",
+            text=answer.text,
+            tenant_id=consultation.tenant_id,
+            young_person_id=response.young_person_id,
+            answer_id=answer.id,
+            group_key=f"response:{response.id}",
+            context=consultation.title,
+        )
+        if signal.risk:  # never waits in the queue, never published
+            answer.moderation = SAFEGUARDING
+        else:  # free text waits for a moderator before anyone else sees it
+            answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)
     tally.on_response(session, response=response, answers=answers, questions=questions)
     if mode == "assisted":
         audit_record(

@@ -35,6 +35,7 @@ from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
 from waymark.pathway.models import PlanStep, ReviewRequest, StepFeedback
 from waymark.pathway.service import plan_for
+from waymark.safeguarding import intake
 
 # ------------------------------------------------------------------ about me
 ABOUT_FIELDS = ("matters", "helps", "does_not_help")
@@ -54,7 +55,16 @@ def about_me_save(session: Session, *, actor: Actor, values: dict[str, str], agr
             raise InputError(name, m.NOTE_TOO_LONG)
     held = session.get(AboutMe, actor.user_id) or AboutMe(young_person_id=actor.user_id, tenant_id=actor.tenant_id)
     for name in ABOUT_FIELDS:
-        setattr(held, name, values.get(name, "").strip())
+        text = values.get(name, "").strip()
+        if text != getattr(held, name):
+            intake.take(
+                session,
+                field=f"about_me.{name}",
+                text=text,
+                tenant_id=actor.tenant_id,
+                young_person_id=actor.user_id,
+            )
+        setattr(held, name, text)
     held.updated_at = clock.now()
     held.agreed_at = clock.now() if agree else None
     session.add(held)

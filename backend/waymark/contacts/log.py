@@ -37,6 +37,7 @@ from waymark.identity.permissions import (
 )
 from waymark.identity.service import NotFound
 from waymark.notifications import service as notifications
+from waymark.safeguarding import intake
 
 
 # ------------------------------------------------------------------ workers
@@ -159,13 +160,19 @@ def log_own_contact(session: Session, *, actor: Actor, kind: str, happened_at: d
     """A young person logs a contact from their side, for their worker to confirm."""
     if not actor.is_young_person:
         raise Forbidden()
+    _check_kind_and_note(kind, note)
+    signal = intake.take(
+        session, field="contact.note", text=note, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+    )
     workers = identity_service.current_workers(session, young_person_id=actor.user_id)
     if not workers:
-        raise InputError("kind", m.NO_WORKER)
+        raise intake.refused(session, signal, InputError("kind", m.NO_WORKER))
     worker = workers[0]
     assert worker.id is not None
-    _check_kind_and_note(kind, note)
-    _check_when(session, happened_at, actor.user_id, worker.id)
+    try:
+        _check_when(session, happened_at, actor.user_id, worker.id)
+    except InputError as refusal:
+        raise intake.refused(session, signal, refusal) from None
     contact = Contact(
         tenant_id=actor.tenant_id,
         young_person_id=actor.user_id,
@@ -208,10 +215,19 @@ def answer_contact(session: Session, *, actor: Actor, contact_id: int, confirm: 
         )
         if not identity_service.is_current_worker(session, actor=actor, young_person_id=contact.young_person_id):
             raise Forbidden()
-    if contact.state != AWAITING:
-        raise InputError("answer", m.ALREADY_ANSWERED)
     if len(note) > NOTE_MAX:
         raise InputError("answer_note", m.NOTE_TOO_LONG)
+    signal = (
+        intake.take(
+            session, field="contact.answer_note", text=note, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+        )
+        if actor.is_young_person
+        else None
+    )
+    if contact.state != AWAITING:
+        if signal is not None:
+            raise intake.refused(session, signal, InputError("answer", m.ALREADY_ANSWERED))
+        raise InputError("answer", m.ALREADY_ANSWERED)
     contact.state = CONFIRMED if confirm else DISPUTED
     contact.answer_note, contact.answered_at = note.strip(), clock.now()
     session.add(contact)

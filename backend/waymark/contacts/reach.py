@@ -26,6 +26,7 @@ from waymark.identity.permissions import (
 from waymark.identity.service import NotFound
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
+from waymark.safeguarding import intake
 
 REACH_AGAIN_AFTER = timedelta(minutes=10)  # a second "couldn't reach" sooner is refused
 
@@ -40,18 +41,23 @@ def reach_request(session: Session, *, actor: Actor, method: str, tried_at: date
         raise InputError("method", m.METHOD_INVALID)
     if len(note) > NOTE_MAX:
         raise InputError("note", m.NOTE_TOO_LONG)
+    # On arrival, before anything can refuse them: words like "I want to kill myself"
+    # reach the safeguarding lead even when the request itself is refused.
+    signal = intake.take(
+        session, field="reach_request.note", text=note, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+    )
     if tried_at > clock.now() + timedelta(minutes=5):
-        raise InputError("tried_on", m.WHEN_FUTURE)
+        raise intake.refused(session, signal, InputError("tried_on", m.WHEN_FUTURE))
     recent = session.exec(
         select(ReachRequest).where(
             ReachRequest.young_person_id == actor.user_id, ReachRequest.created_at > clock.now() - REACH_AGAIN_AFTER
         )
     ).first()
     if recent is not None:
-        raise InputError("method", m.REACH_TOO_SOON)
+        raise intake.refused(session, signal, InputError("method", m.REACH_TOO_SOON))
     workers = identity_service.current_workers(session, young_person_id=actor.user_id)
     if not workers:
-        raise InputError("method", m.NO_WORKER)
+        raise intake.refused(session, signal, InputError("method", m.NO_WORKER))
     worker = workers[0]
     assert worker.id is not None
     tenant = session.get(Tenant, actor.tenant_id)

@@ -19,6 +19,7 @@ from waymark.identity.models import User
 from waymark.identity.permissions import COUNCIL_AMOUNTS_EDIT, Forbidden
 from waymark.identity.service import NotFound
 from waymark.notifications import service as notifications
+from waymark.safeguarding import intake
 from waymark.settings import ROOT
 
 CONTENT_DIR = ROOT / "content" / "entitlements"
@@ -303,6 +304,9 @@ def facts_report(session: Session, *, actor: Actor, note: str) -> FactsReport:
         raise ValueError("note too long")
     report = FactsReport(tenant_id=actor.tenant_id, young_person_id=actor.user_id, note=note.strip())
     session.add(report)
+    intake.take(
+        session, field="facts_report.note", text=report.note, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+    )
     notifications.tell_workers(session, actor=actor, kind="facts_reported", anchor="#facts")
     session.commit()
     return report

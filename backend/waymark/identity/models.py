@@ -39,7 +39,12 @@ class Tenant(SQLModel, table=True):
     # Safeguarding: the designated lead who gets alerts at once, and how many minutes
     # they have to acknowledge one before it goes to every manager too.
     safeguarding_lead_id: int | None = Field(default=None)
+    safeguarding_deputy_id: int | None = Field(default=None)
     safeguarding_ack_minutes: int = 60
+    # The moderation queue's backstop: words unread this many hours go to the people on
+    # duty like an unacknowledged alert (counting only working hours if the council says).
+    moderation_unread_hours: int = 24
+    moderation_working_hours_only: bool = False
     # Insights: counts below these are shown as "fewer than N" (on screen, in exports).
     disclosure_threshold: int = 5
     export_threshold: int = 10

@@ -28,6 +28,7 @@ ROLES = (
     "manager",
     "admin",
     "panel_member",
+    "safeguarding_lead",
 )
 STAFF_ROLES = ROLES[1:]
 ROLE_LABELS = {
@@ -38,6 +39,7 @@ ROLE_LABELS = {
     "manager": N_("Manager"),
     "admin": N_("Admin"),
     "panel_member": N_("Corporate parenting panel member"),
+    "safeguarding_lead": N_("Safeguarding lead"),
 }
 
 PUBLIC = "public"
@@ -65,7 +67,8 @@ CONSULTATIONS_ASSIST = "consultations.assist"  # a worker recording a young pers
 CONSULTATIONS_RUN = "consultations.run"  # a participation officer drafting, publishing and closing them
 MODERATION = "moderation"  # reading, redacting and deciding on what young people write
 MODERATION_LOG_VIEW = "moderation_log.view"  # who moderated what, when and why
-SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: the service admits the designated lead and managers
+SAFEGUARDING_DUTY = "safeguarding.duty"  # the duty list: acknowledging alerts (the lead, deputy and managers)
+SAFEGUARDING_RAISE = "safeguarding.raise"  # raise an alert about a young person from their record page
 UNSAFE_REPORT = "unsafe.report"  # a young person's "I feel unsafe"
 CONTACTS_DASHBOARD = "contacts.dashboard"  # contact timeliness and worker changes for the council
 UPDATES_PUBLISH = "updates.publish"  # You Said We Did: publish and revise (participation officers)
@@ -82,6 +85,7 @@ SAFEGUARDING_OVERSIGHT = "safeguarding.oversight"  # every alert on the duty lis
 REACH_ESCALATION = "reach.escalation"  # told when a "couldn't reach" goes unanswered in time
 HANDOVER_VIEW_ANY = "handover.view_any"  # any handover in the council, not only one to themselves
 UPDATE_COMMENTS_ALL = "update_comments.all"  # every checked "say more" comment, not only quotable ones
+SAFEGUARDING_LEAD_FIT = "safeguarding.lead_fit"  # may be named the council's designated lead or deputy
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "young_person": frozenset(
@@ -100,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REACH_ANSWER,
             HANDOVER_VIEW,
             CONSULTATIONS_ASSIST,
+            SAFEGUARDING_RAISE,
         }
     ),
     "participation_officer": frozenset(
@@ -128,17 +133,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             UPDATES_STAFF_VIEW,
             COUNCIL_RECORDS_VIEW,
             SAFEGUARDING_OVERSIGHT,
+            SAFEGUARDING_DUTY,
+            SAFEGUARDING_RAISE,
+            SAFEGUARDING_LEAD_FIT,
             REACH_ESCALATION,
             HANDOVER_VIEW_ANY,
         }
     ),
     "admin": frozenset({OFFERS_REVIEW, COUNCIL_AMOUNTS_EDIT, CONTENT_STATUS_VIEW, ASSIGNMENTS_MANAGE, COUNCIL_ADMIN}),
     "panel_member": frozenset({INSIGHTS_VIEW, UPDATES_STAFF_VIEW}),
-}
-
-# Any member of staff may be named the designated safeguarding lead.
-ROLE_PERMISSIONS = {
-    role: perms | {SAFEGUARDING_DUTY} if role != "young_person" else perms for role, perms in ROLE_PERMISSIONS.items()
+    # The designated safeguarding lead (or deputy) when they are not a manager: the duty
+    # list, and the records it links to (each read audited).
+    "safeguarding_lead": frozenset(
+        {
+            SAFEGUARDING_DUTY,
+            SAFEGUARDING_OVERSIGHT,
+            SAFEGUARDING_RAISE,
+            SAFEGUARDING_LEAD_FIT,
+            YOUNG_PERSON_RECORD_VIEW,
+            COUNCIL_RECORDS_VIEW,
+        }
+    ),
 }
 
 # Routes anyone may use, signed in or not. (method, path) pairs.

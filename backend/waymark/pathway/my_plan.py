@@ -20,6 +20,7 @@ from waymark.pathway.models import (
     StepFeedback,
 )
 from waymark.pathway.plans import step_in
+from waymark.safeguarding import intake
 
 
 def _own_plan(session: Session, actor: Actor) -> PathwayPlan:
@@ -54,6 +55,7 @@ def words_save(session: Session, *, actor: Actor, heading: str, text: str) -> Pl
         return words
     words.text, words.updated_at = text, clock.now()
     session.add(words)
+    intake.take(session, field="plan_words.text", text=text, tenant_id=actor.tenant_id, young_person_id=actor.user_id)
     session.flush()
     assert words.id is not None
     record_change(
@@ -82,6 +84,9 @@ def feedback_give(session: Session, *, actor: Actor, step_id: int, kind: str, co
     assert plan.id is not None and step.id is not None
     item = StepFeedback(plan_id=plan.id, step_id=step.id, kind=kind, comment=comment)
     session.add(item)
+    intake.take(
+        session, field="step_feedback.comment", text=comment, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+    )
     session.flush()
     assert item.id is not None
     record_change(
@@ -105,10 +110,15 @@ def review_request_make(session: Session, *, actor: Actor, note: str | None) -> 
     if note and len(note) > 1000:
         raise InputError("note", m.COMMENT_TOO_LONG)
     plan = _own_plan(session, actor)
+    signal = intake.take(
+        session, field="review_request.note", text=note, tenant_id=actor.tenant_id, young_person_id=actor.user_id
+    )
     open_request = session.exec(
         select(ReviewRequest).where(ReviewRequest.plan_id == plan.id, col(ReviewRequest.responded_at).is_(None))
     ).first()
-    if open_request is not None:
+    if open_request is not None:  # the words of a second request still reach the lead
+        if signal.risk:
+            session.commit()
         return open_request
     assert plan.id is not None
     request = ReviewRequest(plan_id=plan.id, note=note)

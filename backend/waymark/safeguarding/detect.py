@@ -15,43 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-KINDS = ("suicide", "self_harm", "abuse", "exploitation", "violence", "unsafe_home", "homeless_tonight")
+from waymark.safeguarding import model
+from waymark.safeguarding.normalise import normalise
 
-# Text-speak and common misspellings, applied to whole words before matching.
-_SUBSTITUTIONS = [
-    (r"\bkms\b", "kill myself"),
-    (r"\bkys\b", "kill yourself"),
-    (r"\bunalive\w*", "kill"),
-    (r"\bsuis?c?ide?\w*|\bsuicid\w*|\bsucide\w*|\bsuiside\w*", "suicide"),
-    (r"\bself[\s-]*har\w*|\bselfharm\w*", "self harm"),
-    (r"\bsh\b", "self harm"),
-    (r"\bkil+\b", "kill"),
-    (r"\bab+us+e?d?\b|\babbused\b|\babussed\b", "abused"),
-    (r"\b2\s*nite\b|\b2night\b|\btonite\b|\btnight\b", "tonight"),
-    (r"\bwanna\b", "want to"),
-    (r"\bgonna\b", "going to"),
-    (r"\bim\b", "i am"),
-    (r"\bi'm\b", "i am"),
-    (r"\bdont\b|\bdon't\b", "do not"),
-    (r"\bcant\b|\bcan't\b", "cannot"),
-    (r"\bive\b|\bi've\b", "i have"),
-    (r"\bu\b", "you"),
-    (r"\bur\b", "your"),
-    (r"\bppl\b", "people"),
-    (r"\bno\s?where\b", "nowhere"),
-    (r"\bwasnt\b|\bwasn't\b", "was not"),
-    (r"\bwont\b|\bwon't\b", "will not"),
-    (r"\bdidnt\b|\bdidn't\b", "did not"),
-    (r"\bisnt\b|\bisn't\b", "is not"),
-    (r"\bcos\b|\bcoz\b|\bcuz\b", "because"),
-    (r"\bnite\b", "night"),
-    (r"\bbf\b", "boyfriend"),
-    (r"\bgf\b", "girlfriend"),
-    (r"\bw\b", "with"),
-    (r"\bn\b", "and"),
-    (r"\bgot no\b", "have no"),
-    (r"\bmyslef\b|\bmy self\b", "myself"),
-]
+URGENT, CHECK = "urgent", "check"
+
+KINDS = ("suicide", "self_harm", "abuse", "exploitation", "violence", "unsafe_home", "homeless_tonight")
 
 _PATTERNS: dict[str, list[str]] = {
     "suicide": [
@@ -225,25 +194,19 @@ _RESOLVED = re.compile(
 
 @dataclass(frozen=True)
 class Signal:
-    risk: bool
+    risk: bool  # goes to the duty list (at either level)
     kinds: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
-
-
-def normalise(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    text = re.sub(r"(.)\1{2,}", r"\1\1", text)  # "sooooo" -> "soo"
-    for pattern, replacement in _SUBSTITUTIONS:
-        text = re.sub(pattern, replacement, text)
-    return re.sub(r"\s+", " ", text).strip()
+    level: str = ""  # "urgent" or "check" when risk, else ""
 
 
 _COMPILED = {kind: [re.compile(p) for p in patterns] for kind, patterns in _PATTERNS.items()}
 _FIGURES = [re.compile(p) for p in _FIGURATIVE]
 
 
-def check(text: str) -> Signal:
-    """Risk or not, which kinds, and the words that made us think so."""
+def rules(text: str) -> Signal:
+    """The explainable layer: risk or not by the phrase rules, which kinds, and the
+    words that matched."""
     clean = normalise(text)
     if _RESOLVED.search(clean) and not re.search(r"\b(again|tonight|right now|today)\b", clean):
         return Signal(False)
@@ -257,4 +220,24 @@ def check(text: str) -> Signal:
                 kinds.append(kind)
                 why.append(match.group(0).strip())
                 break
-    return Signal(bool(kinds), kinds, why)
+    return Signal(bool(kinds), kinds, why, URGENT if kinds else "")
+
+
+def check(text: str, scorer: model.Model | None = None) -> Signal:
+    """Both layers. A rule match is urgent; so is a model score at or above its
+    ``urgent`` threshold. A score at or above ``check`` (a lower bar, chosen so that
+    almost nothing in the development set is missed) is a possible risk: it still goes
+    to the duty list, marked "check", never to the ordinary queue."""
+    found = rules(text)
+    threshold = scorer or model.load()
+    if threshold is None:  # no model file: the rules alone
+        return found
+    score = threshold.score(text)
+    reason = f"model {score.probability:.2f}" + (f": {', '.join(score.top)}" if score.top else "")
+    if found.risk:
+        return Signal(True, found.kinds, [*found.why, reason], URGENT)
+    if score.probability >= threshold.urgent:
+        return Signal(True, [], [reason], URGENT)
+    if score.probability >= threshold.check:
+        return Signal(True, [], [reason], CHECK)
+    return Signal(False)

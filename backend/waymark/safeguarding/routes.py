@@ -10,7 +10,14 @@ from starlette.responses import RedirectResponse, Response
 
 from waymark.db import SessionDep
 from waymark.identity import service as identity_service
-from waymark.identity.permissions import SAFEGUARDING_DUTY, UNSAFE_REPORT, requires, signed_in_actor
+from waymark.identity.permissions import (
+    COUNCIL_RECORDS_VIEW,
+    SAFEGUARDING_DUTY,
+    UNSAFE_REPORT,
+    requires,
+    signed_in_actor,
+)
+from waymark.safeguarding import messages as m
 from waymark.safeguarding import service
 from waymark.web.forms import RawFormDep
 from waymark.web.params import RecordId
@@ -21,11 +28,26 @@ router = APIRouter()
 
 @router.get("/staff/safeguarding", dependencies=[requires(SAFEGUARDING_DUTY)])
 def duty_list(request: Request, session: SessionDep) -> Response:
-    open_alerts, done = service.duty_list(session, actor=signed_in_actor(request))
+    actor = signed_in_actor(request)
+    open_alerts, done = service.duty_list(session, actor=actor)
+    joined = service.grouped(session, heads=open_alerts)
     ids = {a.young_person_id for a in open_alerts + done if a.young_person_id}
     ids |= {a.acknowledged_by_id for a in done if a.acknowledged_by_id}
+    ids |= {a.raised_by_id for a in open_alerts if a.raised_by_id}
     names = identity_service.display_names(session, user_ids=ids)
-    return render(request, "safeguarding/duty.html", {"open": open_alerts, "done": done, "names": names})
+    return render(
+        request,
+        "safeguarding/duty.html",
+        {
+            "open": open_alerts,
+            "done": done,
+            "joined": joined,
+            "names": names,
+            "sources": m.SOURCE_LABELS,
+            "levels": m.LEVEL_LABELS,
+            "show_links": actor.can(COUNCIL_RECORDS_VIEW),  # the record page audits the read
+        },
+    )
 
 
 @router.post("/staff/safeguarding/{alert_id}/acknowledge", dependencies=[requires(SAFEGUARDING_DUTY)])

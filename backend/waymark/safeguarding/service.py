@@ -18,12 +18,18 @@ from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
-from waymark.identity.permissions import SAFEGUARDING_OVERSIGHT, Forbidden, roles_with
+from waymark.identity.permissions import (
+    SAFEGUARDING_DUTY,
+    SAFEGUARDING_LEAD_FIT,
+    SAFEGUARDING_OVERSIGHT,
+    Forbidden,
+    roles_with,
+)
 from waymark.identity.service import NotFound, current_workers, staff_with_roles
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
 from waymark.safeguarding.detect import Signal
-from waymark.safeguarding.models import FROM_UNSAFE_BUTTON, SafeguardingAlert
+from waymark.safeguarding.models import FROM_UNSAFE_BUTTON, GROUP_MINUTES, URGENT, SafeguardingAlert
 from waymark.settings import Settings
 
 EMAIL = "safeguarding.email"
@@ -31,13 +37,42 @@ ESCALATE = "safeguarding.escalate"
 NOTE_MAX = 1000
 
 
-def lead_of(session: Session, tenant: Tenant) -> User | None:
-    lead = session.get(User, tenant.safeguarding_lead_id) if tenant.safeguarding_lead_id else None
-    return lead if lead is not None and lead.tenant_id == tenant.id and lead.is_active else None
+def lead_candidates(session: Session, *, tenant_id: int) -> list[User]:
+    """Active staff who may be named the designated lead or deputy (a manager, or the
+    safeguarding lead role)."""
+    return staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(SAFEGUARDING_LEAD_FIT))
+
+
+def on_duty(session: Session, tenant: Tenant) -> list[User]:
+    """Who an alert goes to first: the designated lead and their deputy, or every
+    manager when the council has named neither (or they have left or lost the role)."""
+    fit = {u.id: u for u in lead_candidates(session, tenant_id=tenant.id or 0)}
+    people = []
+    for user_id in dict.fromkeys((tenant.safeguarding_lead_id, tenant.safeguarding_deputy_id)):
+        if user_id in fit:
+            people.append(fit[user_id])
+    return people or managers_of(session, tenant.id or 0)
 
 
 def managers_of(session: Session, tenant_id: int) -> list[User]:
     return staff_with_roles(session, tenant_id=tenant_id, roles=roles_with(SAFEGUARDING_OVERSIGHT))
+
+
+def _open_group(session: Session, tenant_id: int, group_key: str) -> SafeguardingAlert | None:
+    """The open alert a new one from the same person or form joins, if it is recent."""
+    if not group_key:
+        return None
+    return session.exec(
+        select(SafeguardingAlert)
+        .where(
+            SafeguardingAlert.tenant_id == tenant_id,
+            SafeguardingAlert.group_key == group_key,
+            col(SafeguardingAlert.grouped_into_id).is_(None),
+            col(SafeguardingAlert.acknowledged_at).is_(None),
+            SafeguardingAlert.created_at > clock.now() - timedelta(minutes=GROUP_MINUTES),
+        )
+        .order_by(col(SafeguardingAlert.created_at).desc())
+    ).first()
 
 
 def raise_alert(
@@ -48,27 +83,50 @@ def raise_alert(
     signal: Signal,
     text: str,
     young_person_id: int | None,
+    field: str = "",
+    link: str | None = None,
     answer_id: int | None = None,
+    group_key: str | None = None,
+    raised_by_id: int | None = None,
+    context: str = "",
 ) -> SafeguardingAlert:
-    """Record the alert, tell the lead (or every manager when the council has none)
-    in the app, and queue the email and the escalation. Added to the caller's
-    transaction: it commits with the answer that raised it."""
+    """Record the alert, tell the people on duty in the app and queue the email and
+    the escalation. Added to the caller's transaction: it commits with the words that
+    raised it. A second alert from the same person (or anonymous form) within
+    ``GROUP_MINUTES`` of an open one joins it: it is kept and counted, and nobody is
+    told twice."""
     tenant = session.get(Tenant, tenant_id)
     assert tenant is not None
+    if group_key is None:
+        group_key = f"person:{young_person_id}" if young_person_id else ""
     alert = SafeguardingAlert(
         tenant_id=tenant_id,
         source=source,
+        field=field,
+        link=link,
+        level=signal.level or URGENT,
         answer_id=answer_id,
         young_person_id=young_person_id,
         text=text[:2000],
         kinds=signal.kinds,
         why=signal.why,
+        group_key=group_key,
+        raised_by_id=raised_by_id,
+        context=context[:200],
         created_at=clock.now(),
     )
+    head = _open_group(session, tenant_id, group_key)
+    if head is not None:
+        alert.grouped_into_id = head.id
+        head.repeats += 1
+        if alert.level == URGENT:
+            head.level = URGENT
+        session.add_all([alert, head])
+        session.flush()
+        return alert
     session.add(alert)
     session.flush()
-    lead = lead_of(session, tenant)
-    for person in [lead] if lead else managers_of(session, tenant_id):
+    for person in on_duty(session, tenant):
         assert person.id is not None
         notifications.notify(
             session,
@@ -81,6 +139,8 @@ def raise_alert(
     if young_person_id is not None:
         for worker in current_workers(session, young_person_id=young_person_id):
             assert worker.id is not None
+            if worker.id == raised_by_id:
+                continue
             notifications.notify(
                 session,
                 tenant_id=tenant_id,
@@ -104,7 +164,7 @@ def raise_alert(
         subject_id=young_person_id,
         object_type="safeguarding_alert",
         object_id=alert.id,
-        detail={"kinds": signal.kinds, "source": source},
+        detail={"kinds": signal.kinds, "source": source, "level": alert.level},
     )
     return alert
 
@@ -118,9 +178,11 @@ def unsafe_button(session: Session, *, actor: Actor, note: str) -> SafeguardingA
         session,
         tenant_id=actor.tenant_id,
         source=FROM_UNSAFE_BUTTON,
-        signal=Signal(True, ["unsafe_button"], ["I feel unsafe"]),
+        field="safeguarding_alert.text",
+        signal=Signal(True, ["unsafe_button"], ["I feel unsafe"], URGENT),
         text=note,
         young_person_id=actor.user_id,
+        link=f"/staff/young-people/{actor.user_id}",
     )
     session.commit()
     return alert
@@ -144,7 +206,7 @@ def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User],
     to = [p.email for p in people if p.email]
     if not to:
         return
-    link = f"{settings.base_url.rstrip('/') or 'Waymark'}/staff/safeguarding#alert-{alert.id}"
+    link = f"{settings.public_url}/staff/safeguarding#alert-{alert.id}"
     subject = "Waymark safeguarding alert" + (" (not yet acknowledged)" if escalated else "")
     body = (
         "A young person may be at risk of harm. Read it on the duty list now:\n"
@@ -161,8 +223,7 @@ def _email_job(session: Session, payload: dict[str, Any]) -> None:
         return
     tenant = session.get(Tenant, alert.tenant_id)
     assert tenant is not None
-    lead = lead_of(session, tenant)
-    _alert_email(session, alert, [lead] if lead else managers_of(session, alert.tenant_id), escalated=False)
+    _alert_email(session, alert, on_duty(session, tenant), escalated=False)
     alert.emailed_at = clock.now()
     session.add(alert)
 
@@ -201,17 +262,20 @@ def _escalate_job(session: Session, payload: dict[str, Any]) -> None:
 def _require_duty(session: Session, actor: Actor) -> Tenant:
     tenant = session.get(Tenant, actor.tenant_id)
     assert tenant is not None
-    if actor.user_id != tenant.safeguarding_lead_id and not actor.can(SAFEGUARDING_OVERSIGHT):
+    if actor.user_id not in (tenant.safeguarding_lead_id, tenant.safeguarding_deputy_id) and not actor.can(
+        SAFEGUARDING_OVERSIGHT
+    ):
         raise Forbidden()
     return tenant
 
 
 def duty_list(session: Session, *, actor: Actor) -> tuple[list[SafeguardingAlert], list[SafeguardingAlert]]:
-    """Open alerts (oldest first) and the last 50 acknowledged, for the lead and managers."""
+    """Open alerts (oldest first) and the last 50 acknowledged, for the people on duty
+    and managers. Alerts that joined another are not listed on their own (``grouped``)."""
     _require_duty(session, actor)
     rows = session.exec(
         select(SafeguardingAlert)
-        .where(SafeguardingAlert.tenant_id == actor.tenant_id)
+        .where(SafeguardingAlert.tenant_id == actor.tenant_id, col(SafeguardingAlert.grouped_into_id).is_(None))
         .order_by(col(SafeguardingAlert.created_at))
     ).all()
     audit_record(session, actor=actor, action="safeguarding.duty_list_view")
@@ -221,15 +285,46 @@ def duty_list(session: Session, *, actor: Actor) -> tuple[list[SafeguardingAlert
     return open_, done[:50]
 
 
+def grouped(session: Session, *, heads: list[SafeguardingAlert]) -> dict[int, list[SafeguardingAlert]]:
+    """The alerts that joined each of ``heads``, oldest first."""
+    ids = [a.id for a in heads if a.repeats]
+    found: dict[int, list[SafeguardingAlert]] = {}
+    if ids:
+        for row in session.exec(
+            select(SafeguardingAlert)
+            .where(col(SafeguardingAlert.grouped_into_id).in_(ids))
+            .order_by(col(SafeguardingAlert.created_at))
+        ):
+            found.setdefault(row.grouped_into_id or 0, []).append(row)
+    return found
+
+
+def open_count(session: Session, *, tenant_id: int) -> int:
+    """Open alerts on the council's duty list (for the menu)."""
+    return len(
+        session.exec(
+            select(SafeguardingAlert.id).where(
+                SafeguardingAlert.tenant_id == tenant_id,
+                col(SafeguardingAlert.grouped_into_id).is_(None),
+                col(SafeguardingAlert.acknowledged_at).is_(None),
+            )
+        ).all()
+    )
+
+
 def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> SafeguardingAlert:
     _require_duty(session, actor)
     alert = session.get(SafeguardingAlert, alert_id)
     if alert is None or alert.tenant_id != actor.tenant_id:
         raise NotFound()
     if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by_id = clock.now(), actor.user_id
+        now = clock.now()
+        alert.acknowledged_at, alert.acknowledged_by_id = now, actor.user_id
         alert.action_note = note.strip()[:NOTE_MAX]
         session.add(alert)
+        for joined in grouped(session, heads=[alert]).get(alert.id or 0, []):
+            joined.acknowledged_at, joined.acknowledged_by_id = now, actor.user_id
+            session.add(joined)
         audit_record(
             session,
             actor=actor,
@@ -240,6 +335,32 @@ def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> 
         )
         session.commit()
     return alert
+
+
+HELP_SHOWN_FOR = timedelta(hours=2)
+
+
+def recently_raised(session: Session, *, young_person_id: int) -> bool:
+    """Did words of theirs raise an alert in the last two hours? Their pages then show
+    where to get help now, whichever form the words came from (the thanks page of a
+    consultation says so itself)."""
+    return (
+        session.exec(
+            select(SafeguardingAlert.id).where(
+                SafeguardingAlert.young_person_id == young_person_id,
+                SafeguardingAlert.source != FROM_UNSAFE_BUTTON,
+                SafeguardingAlert.created_at > clock.now() - HELP_SHOWN_FOR,
+            )
+        ).first()
+        is not None
+    )
+
+
+def menu_count(session: Session, actor: Actor) -> int | None:
+    """Open alerts for the menu's "Duty list" link, or None for someone not on duty."""
+    if not actor.can(SAFEGUARDING_DUTY) or not can_see_duty_list(session, actor):
+        return None
+    return open_count(session, tenant_id=actor.tenant_id)
 
 
 def can_see_duty_list(session: Session, actor: Actor) -> bool:

@@ -28,8 +28,7 @@ from waymark.insights.service import lead_names
 from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
-from waymark.safeguarding import detect
-from waymark.safeguarding import service as safeguarding
+from waymark.safeguarding import intake
 from waymark.updates import messages as m
 from waymark.updates.models import (
     COMMENT_MAX,
@@ -343,7 +342,6 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         )
     ).first()
 
-    signal = detect.check(text)
     row = UpdateComment(
         update_id=update_id,
         tenant_id=actor.tenant_id,
@@ -351,21 +349,22 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         reaction=reaction,
         text=text,
         quotes_allowed=quotes_allowed,
-        moderation=SAFEGUARDING if signal.risk else PENDING,
-        suggested_themes=[] if signal.risk else theme_list.suggest(text),
+        moderation=PENDING,
         created_at=clock.now(),
     )
     session.add(row)
-    session.flush()
+    signal = intake.take(
+        session,
+        field="council_update_comment.text",
+        text=text,
+        tenant_id=actor.tenant_id,
+        young_person_id=actor.user_id,
+    )
     if signal.risk:  # never waits in the queue, never shown to anyone but the lead
-        safeguarding.raise_alert(
-            session,
-            tenant_id=actor.tenant_id,
-            source="update_comment",
-            signal=signal,
-            text=text,
-            young_person_id=actor.user_id,
-        )
+        row.moderation = SAFEGUARDING
+    else:
+        row.suggested_themes = theme_list.suggest(text)
+    session.add(row)
     session.commit()
     return row
 
