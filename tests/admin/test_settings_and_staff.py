@@ -75,6 +75,7 @@ def test_settings_save_changes_every_field_and_audits_the_difference(db_session,
         ("website", "http://insecure.example", m.WEBSITE_INVALID),
         ("duty_phone", "call me", m.PHONE_INVALID),
         ("safeguarding_lead_id", "999999", m.LEAD_INVALID),
+        ("moderation_unread_hours", "0", m.NUMBER_RANGE),
         ("address", "x" * 301, m.TEXT_TOO_LONG),
     ],
 )
@@ -87,6 +88,29 @@ def test_bad_settings_are_refused_and_nothing_changes(db_session, world, field, 
     assert caught.value.errors[field] == message
     db_session.refresh(world.a)
     assert good_values(world.a) == before
+
+
+@pytest.mark.parametrize("role", ["panel_member", "personal_adviser", "moderator", "admin"])
+def test_only_a_manager_or_safeguarding_lead_may_be_named_lead_or_deputy(db_session, world, role):
+    actor = admin_actor(db_session, world)
+    for field in ("safeguarding_lead_id", "safeguarding_deputy_id"):
+        values = {**good_values(world.a), field: str(world.staff_by_role[role].id)}
+        with pytest.raises(InputError) as caught:
+            service.settings_update(db_session, actor=actor, values=values)
+        assert caught.value.errors[field] == m.LEAD_INVALID
+
+
+def test_a_safeguarding_lead_and_a_manager_deputy_are_accepted_but_not_the_same_person_twice(db_session, world):
+    actor = admin_actor(db_session, world)
+    lead, manager = world.staff_by_role["safeguarding_lead"], world.staff_by_role["manager"]
+    same = {**good_values(world.a), "safeguarding_lead_id": str(lead.id), "safeguarding_deputy_id": str(lead.id)}
+    with pytest.raises(InputError) as caught:
+        service.settings_update(db_session, actor=actor, values=same)
+    assert caught.value.errors == {"safeguarding_deputy_id": m.DEPUTY_SAME}
+    good = {**same, "safeguarding_deputy_id": str(manager.id), "moderation_unread_hours": "8"}
+    tenant = service.settings_update(db_session, actor=actor, values=good)
+    assert (tenant.safeguarding_lead_id, tenant.safeguarding_deputy_id) == (lead.id, manager.id)
+    assert tenant.moderation_unread_hours == 8
 
 
 def test_another_councils_staff_cannot_be_the_safeguarding_lead(db_session, world):

@@ -22,7 +22,7 @@ from waymark.notifications.models import Notification
 from waymark.outbox import service as outbox
 from waymark.safeguarding import detect
 from waymark.safeguarding.models import SafeguardingAlert
-from waymark.settings import ROOT
+from waymark.settings import ROOT, Settings
 
 RISK = "honestly i dont see the point of being here anymore, ive been saving up my pills"
 
@@ -202,3 +202,64 @@ def test_duty_list_i_feel_unsafe_and_the_thanks_page(client, db_session, world, 
     assert response.status_code == 303
     db_session.refresh(alerts[0])
     assert alerts[0].acknowledged_by_id == lead.id
+
+
+# ------------------------------------------------------- floods, deputy, menu
+def test_a_flood_from_one_person_is_one_counted_alert_and_nothing_is_dropped(db_session, world, lead):
+    me = actor(db_session, world.yp)
+    from waymark.safeguarding import service
+
+    for n in range(20):
+        service.unsafe_button(db_session, actor=me, note=f"press {n}")
+    rows = db_session.exec(select(SafeguardingAlert).order_by(SafeguardingAlert.id)).all()
+    assert len(rows) == 20  # every press is kept
+    head, rest = rows[0], rows[1:]
+    assert head.repeats == 19 and all(r.grouped_into_id == head.id for r in rest)
+    assert len(notes(db_session, "safeguarding_alert")) == 1  # the lead is told once
+    assert [j.kind for j in db_session.exec(select(jobs.Job)).all()] == [service.EMAIL, service.ESCALATE]
+    open_alerts, _done = service.duty_list(db_session, actor=actor(db_session, lead))
+    assert [a.id for a in open_alerts] == [head.id]
+    service.acknowledge(db_session, actor=actor(db_session, lead), alert_id=head.id, note="Rang her")
+    assert all(r.acknowledged_at is not None for r in db_session.exec(select(SafeguardingAlert)).all())
+    # Later, or from someone else, is a new alert.
+    clock.advance(timedelta(minutes=31))
+    service.unsafe_button(db_session, actor=me, note="again")
+    assert len(notes(db_session, "safeguarding_alert")) == 2
+
+
+def test_the_deputy_is_told_too_and_a_lead_who_lost_the_role_falls_back_to_managers(db_session, world, smtp):
+    from waymark.identity.models import UserRole
+
+    lead, deputy = world.staff_by_role["safeguarding_lead"], world.staff_by_role["manager"]
+    world.a.safeguarding_lead_id, world.a.safeguarding_deputy_id = lead.id, deputy.id
+    db_session.add(world.a)
+    db_session.commit()
+    submit(db_session, world, RISK)
+    assert {n.user_id for n in notes(db_session, "safeguarding_alert")} == {lead.id, deputy.id}
+    jobs.run_due(db_session)
+    [(to, body)] = smtp.messages
+    assert set(to) == {lead.email, deputy.email}
+    assert f"{Settings().public_url}/staff/safeguarding#alert-" in body  # an absolute, working address
+    assert "pills" not in body  # never the words
+    for role in db_session.exec(select(UserRole).where(UserRole.user_id == lead.id)).all():
+        db_session.delete(role)
+    world.a.safeguarding_deputy_id = None
+    db_session.add(world.a)
+    db_session.commit()
+    from waymark.safeguarding import service
+
+    assert [u.id for u in service.on_duty(db_session, world.a)] == [deputy.id]  # every manager
+
+
+def test_the_lead_has_the_duty_list_in_their_menu_with_a_count(client, db_session, world):
+    lead = world.staff_by_role["safeguarding_lead"]
+    world.a.safeguarding_lead_id = lead.id
+    db_session.add(world.a)
+    db_session.commit()
+    factories.sign_in(client, db_session, lead)
+    assert 'href="/staff/safeguarding"' in client.get("/").text
+    submit(db_session, world, RISK)
+    assert "(1 open alert)" in client.get("/").text
+    assert client.get("/staff/safeguarding").status_code == 200
+    factories.sign_in(client, db_session, world.pa)
+    assert 'href="/staff/safeguarding"' not in client.get("/").text
