@@ -163,8 +163,9 @@ def safeguarding() -> None:
 
 @safeguarding.command("check")
 def safeguarding_check() -> None:
-    """Read lines on standard input; print one JSON object a line: whether the text
-    signals a risk of harm, which kinds, and the words that made us think so."""
+    """Read lines on standard input; print one JSON object a line: ``risk`` (true for
+    anything that goes to the duty list), ``level`` ("urgent" or "check"), the kinds
+    and the reasons."""
     import json
 
     from waymark.safeguarding.detect import check
@@ -173,38 +174,51 @@ def safeguarding_check() -> None:
         text = line.rstrip("\n")
         if text.strip():
             signal = check(text)
-            click.echo(
-                json.dumps(
-                    {"text": text, "risk": signal.risk, "kinds": signal.kinds, "why": signal.why}, ensure_ascii=False
-                )
-            )
+            row = {"text": text, "risk": signal.risk, "level": signal.level, "kinds": signal.kinds, "why": signal.why}
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @safeguarding.command("evaluate")
-@click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
-def safeguarding_evaluate(labelled: str) -> None:
-    """Catch rate on risk statements and false-alarm rate on the rest of a labelled
-    JSON-lines file ({"text": ..., "risk": true|false} a line); lists every miss."""
+@click.argument("labelled", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--misses", is_flag=True, help="List what was missed and the false alarms (not for the held-out set).")
+def safeguarding_evaluate(labelled: tuple[str, ...], misses: bool) -> None:
+    """Recall on risk statements and the false-alarm rate on the rest, one JSON object
+    a line per set: every set in content/safeguarding/, or the JSON-lines files given
+    ({"text": ..., "risk": true|false} a line)."""
     import json
     from pathlib import Path
 
     from waymark.safeguarding.detect import check
+    from waymark.safeguarding.evaluation import ALL_SETS, HELDOUT_SET, SETS_DIR, evaluate, load_set
 
-    rows = [json.loads(line) for line in Path(labelled).read_text(encoding="utf-8").splitlines() if line.strip()]
-    risky = [r for r in rows if r["risk"]]
-    calm = [r for r in rows if not r["risk"]]
-    missed = [r for r in risky if not check(r["text"]).risk]
-    alarms = [r for r in calm if check(r["text"]).risk]
-    click.echo(
-        f"{len(risky) - len(missed)}/{len(risky)} risk statements caught; "
-        f"{len(alarms)}/{len(calm)} ordinary statements flagged (false alarms)"
-    )
-    for row in missed:
-        click.echo(f"  missed: {row['text']}")
-    for row in alarms:
-        click.echo(f"  false alarm: {row['text']}")
-    if missed:
-        raise click.ClickException(f"{len(missed)} risk statement(s) missed")
+    sets = {Path(p).stem: load_set(Path(p).stem, Path(p).parent) for p in labelled} or {
+        name: load_set(name, SETS_DIR) for name in ALL_SETS
+    }
+    for name, rows in sets.items():
+        result = evaluate(rows, lambda text: check(text).risk)
+        click.echo(json.dumps(result.line(name)))
+        if misses and name == HELDOUT_SET:
+            raise click.ClickException("the held-out set is only reported: reading its misses would be tuning on it")
+        if misses:
+            for text in result.missed:
+                click.echo(f"  missed: {text}")
+            for text in result.false_alarms:
+                click.echo(f"  false alarm: {text}")
+
+
+@safeguarding.command("train")
+def safeguarding_train() -> None:
+    """Rebuild the model file from the labelled sets (needs scikit-learn: make
+    install-dev). The same data gives the same file."""
+    import json
+
+    from waymark.safeguarding import training
+
+    data, tried = training.train()
+    for row in tried:
+        click.echo(json.dumps(row))
+    training.write(data)
+    click.echo(f"wrote {training.model.MODEL_FILE} (C={data['C']}, thresholds {data['thresholds']})")
 
 
 @main.command("import")

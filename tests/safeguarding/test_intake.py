@@ -168,8 +168,8 @@ def test_words_refused_as_too_soon_still_reach_the_lead(db_session, world):
     with pytest.raises(InputError):
         contacts.reach_request(db_session, actor=me, method="call", tried_at=clock.now(), note=RISK)
     db_session.rollback()
-    [alert] = db_session.exec(select(SafeguardingAlert)).all()
-    assert alert.text == RISK and alert.field == "reach_request.note"
+    [alert] = db_session.exec(select(SafeguardingAlert).where(SafeguardingAlert.text == RISK)).all()
+    assert alert.field == "reach_request.note" and alert.level == "urgent"
 
 
 def test_anonymous_words_carry_no_person_and_no_link_only_the_consultation(db_session, world):

@@ -459,7 +459,7 @@ def response_submit(
             group_key=f"response:{response.id}",
             context=consultation.title,
         )
-        if signal.risk:  # never waits in the queue, never published
+        if signal.urgent:  # never waits in the queue, never published (a "check" also waits there)
             answer.moderation = SAFEGUARDING
         else:  # free text waits for a moderator before anyone else sees it
             answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)

@@ -199,6 +199,10 @@ class Signal:
     why: list[str] = field(default_factory=list)
     level: str = ""  # "urgent" or "check" when risk, else ""
 
+    @property
+    def urgent(self) -> bool:
+        return self.level == URGENT
+
 
 _COMPILED = {kind: [re.compile(p) for p in patterns] for kind, patterns in _PATTERNS.items()}
 _FIGURES = [re.compile(p) for p in _FIGURATIVE]
@@ -224,20 +228,23 @@ def rules(text: str) -> Signal:
 
 
 def check(text: str, scorer: model.Model | None = None) -> Signal:
-    """Both layers. A rule match is urgent; so is a model score at or above its
-    ``urgent`` threshold. A score at or above ``check`` (a lower bar, chosen so that
-    almost nothing in the development set is missed) is a possible risk: it still goes
-    to the duty list, marked "check", never to the ordinary queue."""
+    """Both layers. A score at or above the model's ``urgent`` threshold is urgent,
+    and so is a rule match (its kinds and matched words are shown to the lead) unless
+    the model scores it below ``veto``, which on the development set meant a figure of
+    speech, the past or someone talking about a topic. A score at or above ``check``
+    (a lower bar, chosen so that almost nothing in the development set is missed) is a
+    possible risk: it still goes to the duty list, marked "check", never to the
+    ordinary queue. Without a model file the rules decide alone."""
     found = rules(text)
-    threshold = scorer or model.load()
-    if threshold is None:  # no model file: the rules alone
+    scorer = scorer or model.load()
+    if scorer is None:
         return found
-    score = threshold.score(text)
+    score = scorer.score(text)
     reason = f"model {score.probability:.2f}" + (f": {', '.join(score.top)}" if score.top else "")
-    if found.risk:
+    if found.risk and score.probability >= scorer.veto:
         return Signal(True, found.kinds, [*found.why, reason], URGENT)
-    if score.probability >= threshold.urgent:
-        return Signal(True, [], [reason], URGENT)
-    if score.probability >= threshold.check:
-        return Signal(True, [], [reason], CHECK)
+    if score.probability >= scorer.urgent:
+        return Signal(True, found.kinds, [*found.why, reason], URGENT)
+    if score.probability >= scorer.check:
+        return Signal(True, found.kinds, [*found.why, reason], CHECK)
     return Signal(False)

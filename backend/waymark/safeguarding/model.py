@@ -26,15 +26,15 @@ MODEL_FILE = Path(__file__).with_name("model.json")
 _WORD = re.compile(r"[a-z0-9']+")
 
 
-def features(text: str) -> list[str]:
-    """Word unigrams and bigrams, and character 3- to 5-grams inside words (so that
-    misspellings such as "suiside" or "overdoes" share most of their n-grams)."""
+def features(text: str, chars: tuple[int, ...] = ()) -> list[str]:
+    """Word unigrams and bigrams, and character n-grams of the lengths in ``chars``
+    inside words (so that misspellings such as "suiside" share most of theirs)."""
     words = _WORD.findall(normalise(text))
     found = [f"w:{w}" for w in words]
     found += [f"b:{a} {b}" for a, b in pairwise(words)]
     for word in words:
         padded = f" {word} "
-        for n in (3, 4, 5):
+        for n in chars:
             found += [f"c:{padded[i : i + n]}" for i in range(max(len(padded) - n + 1, 1))]
     return found
 
@@ -51,15 +51,21 @@ class Model:
     intercept: float
     urgent: float  # at or above: urgent
     check: float  # at or above: "check", a possible risk, still on the duty list
+    veto: float  # a rule match with a score below this is a figure of speech or the past
+    chars: tuple[int, ...] = ()  # character n-gram lengths (see ``features``)
+    evidence: int = 1  # fewer known word n-grams than this: the score is pulled toward the prior
 
     def score(self, text: str) -> Score:
-        counts = Counter(f for f in features(text) if f in self.vocabulary)
+        counts = Counter(f for f in features(text, self.chars) if f in self.vocabulary)
         if not counts:
             return Score(1 / (1 + math.exp(-self.intercept)), [])
         values = {f: (1 + math.log(n)) * self.vocabulary[f][0] for f, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
         parts = {f: v / norm * self.vocabulary[f][1] for f, v in values.items()}
-        z = self.intercept + sum(parts.values())
+        # One or two known words ("again", "No answer") carry a whole normalised vector
+        # on their own; weigh them by how much evidence there is.
+        known = sum(1 for f in counts if f[0] in "wb")
+        z = self.intercept + sum(parts.values()) * min(1.0, known / self.evidence)
         words = [f[2:] for f, p in sorted(parts.items(), key=lambda kv: -kv[1]) if p > 0 and f[0] in "wb"]
         return Score(1 / (1 + math.exp(-z)), words[:3])
 
@@ -74,4 +80,7 @@ def load(path: Path = MODEL_FILE) -> Model | None:
         intercept=data["intercept"],
         urgent=data["thresholds"]["urgent"],
         check=data["thresholds"]["check"],
+        veto=data["thresholds"]["veto"],
+        chars=tuple(data["chars"]),
+        evidence=data.get("evidence", 1),
     )

@@ -119,36 +119,17 @@ def raise_alert(
     if head is not None:
         alert.grouped_into_id = head.id
         head.repeats += 1
-        if alert.level == URGENT:
+        upgraded = alert.level == URGENT and head.level != URGENT
+        if upgraded:
             head.level = URGENT
         session.add_all([alert, head])
         session.flush()
+        if upgraded:  # a "check" became urgent: tell everyone an urgent alert tells
+            _tell(session, tenant, head, young_person_id, raised_by_id)
         return alert
     session.add(alert)
     session.flush()
-    for person in on_duty(session, tenant):
-        assert person.id is not None
-        notifications.notify(
-            session,
-            tenant_id=tenant_id,
-            user_id=person.id,
-            kind="safeguarding_alert",
-            link=f"/staff/safeguarding#alert-{alert.id}",
-            params={},
-        )
-    if young_person_id is not None:
-        for worker in current_workers(session, young_person_id=young_person_id):
-            assert worker.id is not None
-            if worker.id == raised_by_id:
-                continue
-            notifications.notify(
-                session,
-                tenant_id=tenant_id,
-                user_id=worker.id,
-                kind="safeguarding_worker",
-                link=f"/staff/young-people/{young_person_id}",
-                params={},
-            )
+    _tell(session, tenant, alert, young_person_id, raised_by_id)
     jobs.enqueue(session, kind=EMAIL, payload={"alert_id": alert.id}, key=f"safeguarding-email:{alert.id}")
     jobs.enqueue(
         session,
@@ -167,6 +148,37 @@ def raise_alert(
         detail={"kinds": signal.kinds, "source": source, "level": alert.level},
     )
     return alert
+
+
+def _tell(
+    session: Session, tenant: Tenant, alert: SafeguardingAlert, young_person_id: int | None, raised_by_id: int | None
+) -> None:
+    """In-app notes: the people on duty, and for an urgent alert the young person's
+    current workers (a "check" is for the lead to weigh first)."""
+    tenant_id = tenant.id or 0
+    for person in on_duty(session, tenant):
+        assert person.id is not None
+        notifications.notify(
+            session,
+            tenant_id=tenant_id,
+            user_id=person.id,
+            kind="safeguarding_alert",
+            link=f"/staff/safeguarding#alert-{alert.id}",
+            params={},
+        )
+    if young_person_id is not None and alert.level == URGENT:  # a "check" is for the lead to weigh first
+        for worker in current_workers(session, young_person_id=young_person_id):
+            assert worker.id is not None
+            if worker.id == raised_by_id:
+                continue
+            notifications.notify(
+                session,
+                tenant_id=tenant_id,
+                user_id=worker.id,
+                kind="safeguarding_worker",
+                link=f"/staff/young-people/{young_person_id}",
+                params={},
+            )
 
 
 def unsafe_button(session: Session, *, actor: Actor, note: str) -> SafeguardingAlert:
@@ -207,7 +219,9 @@ def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User],
     if not to:
         return
     link = f"{settings.public_url}/staff/safeguarding#alert-{alert.id}"
-    subject = "Waymark safeguarding alert" + (" (not yet acknowledged)" if escalated else "")
+    subject = ("Waymark safeguarding alert" if alert.level == URGENT else "Waymark: possible risk to check") + (
+        " (not yet acknowledged)" if escalated else ""
+    )
     body = (
         "A young person may be at risk of harm. Read it on the duty list now:\n"
         f"{link}\n\n"
@@ -349,6 +363,7 @@ def recently_raised(session: Session, *, young_person_id: int) -> bool:
             select(SafeguardingAlert.id).where(
                 SafeguardingAlert.young_person_id == young_person_id,
                 SafeguardingAlert.source != FROM_UNSAFE_BUTTON,
+                SafeguardingAlert.level == URGENT,
                 SafeguardingAlert.created_at > clock.now() - HELP_SHOWN_FOR,
             )
         ).first()

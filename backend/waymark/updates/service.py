@@ -360,7 +360,7 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         tenant_id=actor.tenant_id,
         young_person_id=actor.user_id,
     )
-    if signal.risk:  # never waits in the queue, never shown to anyone but the lead
+    if signal.urgent:  # never waits in the queue, never shown to anyone but the lead
         row.moderation = SAFEGUARDING
     else:
         row.suggested_themes = theme_list.suggest(text)

@@ -1,0 +1,94 @@
+"""The statistical layer of the safeguarding detector: the model file is what
+`waymark safeguarding train` makes from the labelled sets (so it is reproducible and
+nothing is downloaded), the app's plain-Python scores match scikit-learn's, the
+development set's figures hold, and the held-out figures are reported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from waymark.safeguarding import detect, model, training
+from waymark.safeguarding.evaluation import ALL_SETS, DEV_SET, EVERYDAY_SET, HELDOUT_SET, evaluate, load_set
+
+
+@pytest.fixture(scope="module")
+def retrained():
+    data, tried = training.train()
+    return data, tried
+
+
+def test_the_model_file_is_exactly_what_training_on_the_sets_in_the_repository_makes(retrained, tmp_path):
+    data, _tried = retrained
+    path = tmp_path / "model.json"
+    training.write(data, path)
+    assert path.read_text() == model.MODEL_FILE.read_text(), "run: waymark safeguarding train"
+
+
+def test_plain_python_scores_match_scikit_learn():
+    rows = [r for name in training.TRAIN_SETS for r in load_set(name)]
+    texts, labels = [r["text"] for r in rows], [int(r["risk"]) for r in rows]
+    saved = json.loads(model.MODEL_FILE.read_text())
+    vectoriser, classifier = training._fit(texts, labels, saved["C"], tuple(saved["chars"]))
+    mine = training._as_model(vectoriser, classifier, tuple(saved["chars"]), evidence=1)
+    dev = [r["text"] for r in load_set(DEV_SET)]
+    theirs = classifier.predict_proba(vectoriser.transform(dev))[:, 1]
+    assert max(abs(mine.score(t).probability - p) for t, p in zip(dev, theirs, strict=True)) < 1e-3
+
+
+def test_the_sets_are_apart():
+    """Training sets may share a line; the development, everyday and held-out sets
+    share none with any other set."""
+
+    def texts(name):
+        return {" ".join(row["text"].lower().split()) for row in load_set(name)}
+
+    training_texts = set().union(*(texts(name) for name in training.TRAIN_SETS))
+    kept_apart = [name for name in ALL_SETS if name not in training.TRAIN_SETS]
+    for name in kept_apart:
+        others = training_texts.union(*(texts(other) for other in kept_apart if other != name))
+        assert texts(name) & others == set(), name
+
+
+def test_on_the_development_set_almost_nothing_is_missed_and_few_false_alarms():
+    result = evaluate(load_set(DEV_SET), lambda text: detect.check(text).risk)
+    assert result.recall >= 0.99 and result.false_alarm_rate <= 0.10, result.line(DEV_SET)
+    everyday = evaluate(load_set(EVERYDAY_SET), lambda text: detect.check(text).risk)
+    assert everyday.false_alarm_rate <= 0.12, everyday.false_alarms
+
+
+def test_held_out_figures_are_reported_and_do_not_fall(capsys):
+    """Never tuned on: printed for the record, and checked only against a floor, so a
+    change that makes the detector worse on words it has never seen fails."""
+    result = evaluate(load_set(HELDOUT_SET), lambda text: detect.check(text).risk)
+    with capsys.disabled():
+        print("\nheld-out:", json.dumps(result.line(HELDOUT_SET)))
+    assert result.recall >= 0.97 and result.false_alarm_rate <= 0.12
+
+
+@pytest.mark.xfail(
+    reason="held-out: recall 97.6% (280/287) and false alarms 10.1% (16/158), just short of the 98% and 10% bars",
+    strict=True,
+)
+def test_held_out_meets_the_bar():
+    result = evaluate(load_set(HELDOUT_SET), lambda text: detect.check(text).risk)
+    assert result.recall >= 0.98 and result.false_alarm_rate <= 0.10
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i took a load of tablets last night", "urgent"),
+        ("been sleeping on the bus because I got kicked out", "urgent"),
+        ("don't see the point in carrying on anymore", "urgent"),
+        ("i get sent to other towns to drop off packages and i cant say no", "urgent"),
+        ("they shared naked pictures of me and say they'll send them to everyone", "urgent"),
+        ("i want to disappear forever and not wake up", "urgent"),
+        ("this form is killing me", ""),
+        ("Can we meet at the library on Tuesday", ""),
+    ],
+)
+def test_the_statements_the_issue_found_missed_are_caught(text, level):
+    """The six misses reported in issue 15 (they are in no labelled set)."""
+    assert detect.check(text).level == level
