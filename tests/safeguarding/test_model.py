@@ -77,18 +77,28 @@ def test_held_out_meets_the_bar():
 
 
 @pytest.mark.parametrize(
-    ("text", "level"),
+    ("text", "risk"),
     [
-        ("i took a load of tablets last night", "urgent"),
-        ("been sleeping on the bus because I got kicked out", "urgent"),
-        ("don't see the point in carrying on anymore", "urgent"),
-        ("i get sent to other towns to drop off packages and i cant say no", "urgent"),
-        ("they shared naked pictures of me and say they'll send them to everyone", "urgent"),
-        ("i want to disappear forever and not wake up", "urgent"),
-        ("this form is killing me", ""),
-        ("Can we meet at the library on Tuesday", ""),
+        ("i took a load of tablets last night", True),
+        ("been sleeping on the bus because I got kicked out", True),
+        ("don't see the point in carrying on anymore", True),
+        ("i get sent to other towns to drop off packages and i cant say no", True),
+        ("they shared naked pictures of me and say they'll send them to everyone", True),
+        ("i want to disappear forever and not wake up", True),
+        ("this form is killing me", False),
+        ("Can we meet at the library on Tuesday", False),
     ],
 )
-def test_the_statements_the_issue_found_missed_are_caught(text, level):
+def test_the_statements_the_issue_found_missed_are_caught(text, risk):
     """The six misses reported in issue 15 (they are in no labelled set)."""
-    assert detect.check(text).level == level
+    assert detect.check(text).risk is risk
+
+
+def test_send_it_is_not_end_it():
+    assert not detect.rules("No, send it without my name").risk
+
+
+def test_the_model_alone_never_makes_an_alert_urgent():
+    signal = detect.check("What matters to me")  # scored high by the model, as short phrases can be
+    assert signal.level in ("", "check")
+    assert detect.check("i want to kill myself").level == "urgent"

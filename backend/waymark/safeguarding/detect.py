@@ -41,7 +41,7 @@ _PATTERNS: dict[str, list[str]] = {
         r"want to die|wanna die",
         r"kill(ing)? myself",
         r"suicide",
-        r"end (it all|it|my life|everything|things)\b",
+        r"\bend (it all|it|my life|everything|things)\b",
         r"take my (own )?life",
         r"(want|wanting|wish) (to|i could|i was|i were) (die|be dead|not (be )?(here|alive|exist))",
         r"(do not|never) want to (be here|live|wake up|exist|be alive)",
@@ -228,13 +228,15 @@ def rules(text: str) -> Signal:
 
 
 def check(text: str, scorer: model.Model | None = None) -> Signal:
-    """Both layers. A score at or above the model's ``urgent`` threshold is urgent,
-    and so is a rule match (its kinds and matched words are shown to the lead) unless
-    the model scores it below ``veto``, which on the development set meant a figure of
-    speech, the past or someone talking about a topic. A score at or above ``check``
-    (a lower bar, chosen so that almost nothing in the development set is missed) is a
-    possible risk: it still goes to the duty list, marked "check", never to the
-    ordinary queue. Without a model file the rules decide alone."""
+    """Both layers. A rule match is urgent (its kinds and matched words are shown to
+    the lead) unless the model scores it below ``veto``, which on the development set
+    meant a figure of speech, the past or someone talking about a topic. A model score
+    at or above ``check`` (chosen so that almost nothing in the development set is
+    missed) is a possible risk: it goes to the duty list marked "check", while the
+    words also wait in the moderation queue. The model alone never makes an alert
+    urgent: on short everyday phrases ("What matters to me") it can score high, and
+    an urgent alert tells the worker and shows the young person where to get help.
+    Without a model file the rules decide alone."""
     found = rules(text)
     scorer = scorer or model.load()
     if scorer is None:
@@ -242,8 +244,6 @@ def check(text: str, scorer: model.Model | None = None) -> Signal:
     score = scorer.score(text)
     reason = f"model {score.probability:.2f}" + (f": {', '.join(score.top)}" if score.top else "")
     if found.risk and score.probability >= scorer.veto:
-        return Signal(True, found.kinds, [*found.why, reason], URGENT)
-    if score.probability >= scorer.urgent:
         return Signal(True, found.kinds, [*found.why, reason], URGENT)
     if score.probability >= scorer.check:
         return Signal(True, found.kinds, [*found.why, reason], CHECK)

@@ -49,7 +49,7 @@ class Score:
 class Model:
     vocabulary: dict[str, tuple[float, float]]  # n-gram -> (idf, weight)
     intercept: float
-    urgent: float  # at or above: urgent
+    urgent: float  # reported by training only: the model alone never makes an alert urgent (detect.check)
     check: float  # at or above: "check", a possible risk, still on the duty list
     veto: float  # a rule match with a score below this is a figure of speech or the past
     chars: tuple[int, ...] = ()  # character n-gram lengths (see ``features``)
