@@ -115,15 +115,20 @@ def test_a_risk_statement_reaches_alexs_duty_list_and_email(
     alex.goto("/staff/safeguarding")
     alert = alex.locator("section.card", has_text="nobody would notice")
     expect(alert).to_contain_text("Anonymous young person")
+
+    def urgent_emails() -> list[str]:
+        return [c for to, c in smtp_inbox.messages if ALEX in to and "Waymark safeguarding alert" in c]
+
     for _ in range(40):  # the in-process job runner sends the email within a second or so
-        if any("alex@riverside.example" in to for to, _ in smtp_inbox.messages):
+        if urgent_emails():
             break
         alex.wait_for_timeout(250)
-    sent = [content for to, content in smtp_inbox.messages if "alex@riverside.example" in to]
-    assert sent and "Waymark safeguarding alert" in sent[-1] and "notice" not in sent[-1]  # not the words
+    sent = urgent_emails()
+    assert sent and all("notice" not in content for content in sent)  # never the words
     alert.get_by_label("What you are doing about it").fill("Asked Priya to check on the young people she works with")
     alert.get_by_role("button", name="I have this").click()
-    expect(alex.locator("main")).to_contain_text("No alerts are waiting.")
+    # Other tests' alerts may be open too: this one is no longer among them.
+    expect(alex.locator("section.card", has_text="nobody would notice")).to_have_count(0)
     # Morgan never sees it in the moderation queue.
     morgan = make_context().new_page()
     sign_in_staff(morgan, MORGAN, base_url)
