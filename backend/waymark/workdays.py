@@ -56,3 +56,24 @@ def to_uk_date(at: datetime) -> date:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(UK).date()
+
+
+WORKING_HOURS = (time(9, 0), time(17, 0))  # UK time, on working days
+
+
+def add_working_hours(at: datetime, hours: int) -> datetime:
+    """The moment ``hours`` working hours (9am to 5pm UK time on working days) after
+    ``at``, in UTC. Time outside working hours does not count."""
+    start_of_day, end_of_day = WORKING_HOURS
+    left = timedelta(hours=hours)
+    now = at.astimezone(UK)
+    while True:
+        day = now.date()
+        opens = datetime.combine(day, start_of_day, tzinfo=UK)
+        closes = datetime.combine(day, end_of_day, tzinfo=UK)
+        if is_working_day(day) and now < closes:
+            begin = max(now, opens)
+            if begin + left <= closes:
+                return (begin + left).astimezone(UTC)
+            left -= closes - begin
+        now = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UK)

@@ -75,6 +75,7 @@ def test_settings_save_changes_every_field_and_audits_the_difference(db_session,
         ("website", "http://insecure.example", m.WEBSITE_INVALID),
         ("duty_phone", "call me", m.PHONE_INVALID),
         ("safeguarding_lead_id", "999999", m.LEAD_INVALID),
+        ("moderation_unread_hours", "0", m.NUMBER_RANGE),
         ("address", "x" * 301, m.TEXT_TOO_LONG),
     ],
 )
@@ -106,9 +107,10 @@ def test_a_safeguarding_lead_and_a_manager_deputy_are_accepted_but_not_the_same_
     with pytest.raises(InputError) as caught:
         service.settings_update(db_session, actor=actor, values=same)
     assert caught.value.errors == {"safeguarding_deputy_id": m.DEPUTY_SAME}
-    good = {**same, "safeguarding_deputy_id": str(manager.id)}
+    good = {**same, "safeguarding_deputy_id": str(manager.id), "moderation_unread_hours": "8"}
     tenant = service.settings_update(db_session, actor=actor, values=good)
     assert (tenant.safeguarding_lead_id, tenant.safeguarding_deputy_id) == (lead.id, manager.id)
+    assert tenant.moderation_unread_hours == 8
 
 
 def test_another_councils_staff_cannot_be_the_safeguarding_lead(db_session, world):

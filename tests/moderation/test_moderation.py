@@ -210,3 +210,89 @@ def test_the_labelled_set_keeps_its_scores():
     result = themes.evaluate((r["text"], r["themes"]) for r in rows)
     assert result.statements >= 200
     assert result.precision >= 0.72 and result.recall >= 0.70, (result.precision, result.recall)
+
+
+# --------------------------------------------- the human backstop in the queue
+def test_a_moderator_sends_a_queue_item_to_the_duty_list_in_one_action(client, db_session, world):
+    from datetime import timedelta
+
+    from waymark import clock
+    from waymark.safeguarding.models import SafeguardingAlert
+
+    worrying = "my new boyfriend says i cant see my friends anymore and checks my phone"
+    answer = submit(db_session, world, world.yp, worrying, anonymous=True)
+    assert answer.moderation == PENDING  # the detector did not send it (or only as a check)
+    clock.advance(timedelta(hours=30))
+    factories.sign_in(client, db_session, world.staff_by_role["moderator"])
+    page = client.get("/staff/moderation")
+    assert "waiting 30 hours" in page.text and "tag-stuck" in page.text  # older than the council's 24 hours
+    sent = client.post(
+        f"/staff/moderation/{answer.id}", data={"csrf_token": factories.csrf_from(page.text), "decision": "safeguard"}
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == "/staff/moderation?done=safeguard"
+    db_session.refresh(answer)
+    assert answer.moderation == "safeguard" and answer.published_text is None
+    alert = db_session.exec(
+        select(SafeguardingAlert).where(SafeguardingAlert.source == "queue_item", SafeguardingAlert.text == worrying)
+    ).one()
+    assert alert.raised_by_id == world.staff_by_role["moderator"].id and alert.level == "urgent"
+    assert alert.young_person_id is None and alert.link is None  # anonymous stays anonymous
+    assert worrying not in client.get("/staff/moderation").text  # out of the queue
+    again = client.post(
+        f"/staff/moderation/{answer.id}",
+        data={"csrf_token": factories.csrf_from(page.text), "decision": "safeguard"},
+    )
+    assert again.headers["location"] == "/staff/moderation?done=already"  # already decided; nothing changes
+    assert len(db_session.exec(select(SafeguardingAlert).where(SafeguardingAlert.source == "queue_item")).all()) == 1
+    factories.sign_in(client, db_session, world.staff_by_role["manager"])
+    assert "Sent to the safeguarding lead" in client.get("/staff/moderation/log").text
+
+
+def test_words_unread_past_the_councils_hours_go_to_the_people_on_duty_and_managers(db_session, world):
+    from datetime import timedelta
+
+    from waymark import clock
+    from waymark.jobs import service as jobs
+    from waymark.safeguarding.models import SafeguardingAlert
+
+    world.a.safeguarding_lead_id = world.staff_by_role["safeguarding_lead"].id
+    db_session.add(world.a)
+    db_session.commit()
+    waiting = submit(db_session, world, world.yp, "The bus pass form asks for a photo I do not have")
+    read = submit(db_session, world, world.yp, "More evening sessions at the youth club please")
+    service.decide(
+        db_session,
+        actor=actor(db_session, world.staff_by_role["moderator"]),
+        answer_id=read.id,
+        approve=True,
+        published_text=read.text,
+        themes=["money"],
+        reason="",
+    )
+    clock.advance(timedelta(hours=23))
+    jobs.run_due(db_session)
+    assert db_session.exec(select(SafeguardingAlert)).all() == []
+    clock.advance(timedelta(hours=2))
+    jobs.run_due(db_session)
+    [alert] = db_session.exec(select(SafeguardingAlert)).all()  # only the one still unread
+    assert (alert.source, alert.level, alert.answer_id) == ("backstop", "check", waiting.id)
+    told = {n.user_id for n in factories.notes(db_session, "safeguarding_escalated")}
+    assert world.staff_by_role["manager"].id in told
+    assert [n.user_id for n in factories.notes(db_session, "safeguarding_alert")] == [
+        world.staff_by_role["safeguarding_lead"].id
+    ]
+    db_session.refresh(waiting)
+    assert waiting.moderation == PENDING  # still for a moderator to read
+
+
+def test_working_hours_only_count_9_to_5_on_working_days():
+    from datetime import UTC, datetime
+
+    from waymark.workdays import add_working_hours
+
+    friday_4pm = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # UK time is UTC in winter
+    assert add_working_hours(friday_4pm, 2) == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    christmas_eve = datetime(2026, 12, 24, 16, 0, tzinfo=UTC)  # then 25th, weekend, 28th bank holiday
+    assert add_working_hours(christmas_eve, 2) == datetime(2026, 12, 29, 10, 0, tzinfo=UTC)
+    saturday_night = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
+    assert add_working_hours(saturday_night, 24) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)

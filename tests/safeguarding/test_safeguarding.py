@@ -263,3 +263,31 @@ def test_the_lead_has_the_duty_list_in_their_menu_with_a_count(client, db_sessio
     assert client.get("/staff/safeguarding").status_code == 200
     factories.sign_in(client, db_session, world.pa)
     assert 'href="/staff/safeguarding"' not in client.get("/").text
+
+
+def test_any_staff_who_can_see_the_record_can_raise_an_alert_from_it(client, db_session, world, lead):
+    factories.sign_in(client, db_session, world.pa)
+    record = client.get(f"/staff/young-people/{world.yp.id}")
+    assert "Worried about their safety?" in record.text
+    url = f"/staff/young-people/{world.yp.id}/safeguarding"
+    empty = client.post(url, data={"csrf_token": factories.csrf_from(record.text), "worry": "  "})
+    assert empty.status_code == 422 and 'href="#worry-worry"' in empty.text  # the error summary links to the field
+    assert db_session.exec(select(SafeguardingAlert)).all() == []
+    worry = "Her ex was waiting outside the flat again when I visited"
+    sent = client.post(url, data={"csrf_token": factories.csrf_from(record.text), "worry": worry})
+    assert sent.status_code == 303
+    [alert] = db_session.exec(select(SafeguardingAlert)).all()
+    assert (alert.source, alert.raised_by_id, alert.young_person_id) == ("staff", world.pa.id, world.yp.id)
+    assert alert.text == worry and alert.link == f"/staff/young-people/{world.yp.id}"
+    assert [n.user_id for n in notes(db_session, "safeguarding_alert")] == [lead.id]
+    assert notes(db_session, "safeguarding_worker") == []  # the adviser raised it themselves
+    # Someone else's young person: refused, nothing raised.
+    other = client.post(
+        f"/staff/young-people/{world.other_yp.id}/safeguarding",
+        data={"csrf_token": factories.csrf_from(record.text), "worry": worry},
+    )
+    assert other.status_code == 403 and len(db_session.exec(select(SafeguardingAlert)).all()) == 1
+    factories.sign_in(client, db_session, lead)
+    duty = client.get("/staff/safeguarding").text
+    assert worry in duty and "Raised by staff from their record" in duty
+    assert f'href="/staff/young-people/{world.yp.id}"' in duty  # the manager may open the record

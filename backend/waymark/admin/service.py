@@ -58,6 +58,7 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "reach_answer_working_days": (1, 10),
     "first_contact_working_days": (1, 20),
     "safeguarding_ack_minutes": (5, 1440),
+    "moderation_unread_hours": (1, 168),
     "disclosure_threshold": (3, 20),
     "export_threshold": (3, 50),
     "reading_age_target": (9, 16),
@@ -66,7 +67,7 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
 }
 TEXT_LIMITS = {"duty_phone": 40, "contact_email": 254, "website": 200, "address": 300}
 LEAD_FIELDS = ("safeguarding_lead_id", "safeguarding_deputy_id")
-FLAGS = ("require_mfa",)
+FLAGS = ("require_mfa", "moderation_working_hours_only")
 SETTING_FIELDS = ["name", "brand_colour", *LEAD_FIELDS, *FLAGS, *NUMBER_RANGES, *TEXT_LIMITS]
 _PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
 

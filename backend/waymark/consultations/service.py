@@ -42,6 +42,7 @@ from waymark.identity.service import NotFound
 from waymark.insights import tally
 from waymark.moderation import themes
 from waymark.safeguarding import intake
+from waymark.safeguarding import service as safeguarding
 
 FEELINGS = (1, 2, 3, 4, 5)
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
@@ -463,6 +464,9 @@ def response_submit(
             answer.moderation = SAFEGUARDING
         else:  # free text waits for a moderator before anyone else sees it
             answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)
+            safeguarding.schedule_backstop(
+                session, tenant_id=consultation.tenant_id, kind="answer", item_id=answer.id or 0, queued_at=clock.now()
+            )
     tally.on_response(session, response=response, answers=answers, questions=questions)
     if mode == "assisted":
         audit_record(

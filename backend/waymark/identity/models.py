@@ -41,9 +41,8 @@ class Tenant(SQLModel, table=True):
     safeguarding_lead_id: int | None = Field(default=None)
     safeguarding_deputy_id: int | None = Field(default=None)
     safeguarding_ack_minutes: int = 60
-    # The moderation queue's backstop (issue 15, not built yet, so not on the admin form):
-    # words unread this many hours will go to the people on duty like an unacknowledged
-    # alert (counting only working hours if the council says).
+    # The moderation queue's backstop: words unread this many hours go to the people on
+    # duty and managers like an unacknowledged alert (only working hours count if set).
     moderation_unread_hours: int = 24
     moderation_working_hours_only: bool = False
     # Insights: counts below these are shown as "fewer than N" (on screen, in exports).

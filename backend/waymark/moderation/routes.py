@@ -8,11 +8,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
+from waymark import clock
 from waymark.db import SessionDep
 from waymark.entitlements.service import content_page
 from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, PUBLIC, requires, signed_in_actor
+from waymark.identity.service import tenant_get
 from waymark.moderation import messages as m
 from waymark.moderation import personal, service, themes
 from waymark.updates.messages import REACTION_LABELS
@@ -47,6 +49,8 @@ def _queue_page(
             "failed": failed,
             "form": form,
             "done": request.query_params.get("done"),
+            "now": clock.now(),
+            "unread_hours": tenant_get(session, tenant_id=signed_in_actor(request).tenant_id).moderation_unread_hours,
         },
         status_code=status_code,
     )
@@ -60,8 +64,14 @@ def queue(request: Request, session: SessionDep) -> Response:
 async def _decide(request: Request, session: Any, kind: str, item_id: int) -> Response:
     form_data = await request.form(max_files=0, max_fields=50)
     decision = form_data.get("decision")
-    if decision not in ("approve", "reject"):
+    if decision not in ("approve", "reject", "safeguard"):
         raise HTTPException(400)
+    if decision == "safeguard":
+        try:
+            service.escalate(session, actor=signed_in_actor(request), kind=kind, item_id=item_id)
+        except InputError:  # someone decided it first: it is no longer in the queue to mark
+            return RedirectResponse("/staff/moderation?done=already", status_code=303)
+        return RedirectResponse("/staff/moderation?done=safeguard", status_code=303)
     fields = {
         "published_text": str(form_data.get("published_text", "")),
         "reason": str(form_data.get("reason", "")),

@@ -30,9 +30,13 @@ from waymark.identity.actor import Actor
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, Forbidden
 from waymark.identity.service import NotFound
 from waymark.insights import tally
+from waymark.jobs import service as jobs
 from waymark.moderation import messages as m
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
+from waymark.safeguarding import service as safeguarding
+from waymark.safeguarding.detect import CHECK, URGENT, Signal
+from waymark.safeguarding.models import FROM_BACKSTOP, FROM_MODERATOR
 from waymark.updates.models import Update, UpdateComment
 
 REASON_MAX = 300
@@ -270,6 +274,90 @@ def decide_comment(
     )
     session.commit()
     return comment
+
+
+def escalate(session: Session, *, actor: Actor, kind: str, item_id: int) -> None:
+    """ "This is a safeguarding worry": a moderator sends a queue item to the duty list
+    in one action. It leaves the queue and is never published, like words the detector
+    sends there itself."""
+    _require_moderator(actor)
+    if kind == ANSWER:
+        answer, response = _in_council(session, actor, item_id)
+        target: Answer | UpdateComment = answer
+        young_person_id, text, answer_id = response.young_person_id, answer.text or "", answer.id
+        consultation = session.get(Consultation, response.consultation_id)
+        context = consultation.title if consultation else ""
+    else:
+        comment = session.get(UpdateComment, item_id)
+        if comment is None or comment.tenant_id != actor.tenant_id:
+            raise NotFound()
+        target, young_person_id, text, answer_id = comment, comment.young_person_id, comment.text, None
+        update = session.get(Update, comment.update_id)
+        context = update.title if update else ""
+    if target.moderation != PENDING:
+        raise InputError("decision", m.ALREADY_DECIDED)
+    target.moderation = SAFEGUARDING
+    session.add(target)
+    safeguarding.raise_alert(
+        session,
+        tenant_id=actor.tenant_id,
+        source=FROM_MODERATOR,
+        signal=Signal(True, [], [], URGENT),
+        text=text,
+        young_person_id=young_person_id,
+        link=f"/staff/young-people/{young_person_id}" if young_person_id else None,
+        answer_id=answer_id,
+        raised_by_id=actor.user_id,
+        group_key="",
+        context=context,
+    )
+    if kind == ANSWER:
+        tally.recount_themes(session, response_id=response.id or 0)
+    audit_record(
+        session,
+        actor=actor,
+        action="moderation.safeguard",
+        subject_id=young_person_id,
+        object_type=kind,
+        object_id=item_id,
+    )
+    session.commit()
+
+
+@jobs.handler(safeguarding.BACKSTOP)
+def _backstop_job(session: Session, payload: dict[str, object]) -> None:
+    """Words still unread in the queue after the council's hours: the people on duty
+    get them as a "check" alert and every manager is told, as for an alert nobody has
+    acknowledged. The words stay in the queue for a moderator."""
+    item_id = int(str(payload["id"]))
+    if payload["kind"] == ANSWER:
+        answer = session.get(Answer, item_id)
+        response = session.get(Response, answer.response_id) if answer else None
+        if answer is None or response is None or answer.moderation != PENDING:
+            return
+        consultation = session.get(Consultation, response.consultation_id)
+        tenant_id, young_person_id, text = response.tenant_id, response.young_person_id, answer.text or ""
+        context, answer_id = (consultation.title if consultation else ""), answer.id
+    else:
+        comment = session.get(UpdateComment, item_id)
+        if comment is None or comment.moderation != PENDING:
+            return
+        update = session.get(Update, comment.update_id)
+        tenant_id, young_person_id, text = comment.tenant_id, comment.young_person_id, comment.text
+        context, answer_id = (update.title if update else ""), None
+    alert = safeguarding.raise_alert(
+        session,
+        tenant_id=tenant_id,
+        source=FROM_BACKSTOP,
+        signal=Signal(True, [], ["unread in the moderation queue past the council's time"], CHECK),
+        text=text,
+        young_person_id=young_person_id,
+        link=f"/staff/young-people/{young_person_id}" if young_person_id else None,
+        answer_id=answer_id,
+        group_key="",
+        context=context,
+    )
+    safeguarding.escalate_now(session, alert)
 
 
 def log(session: Session, *, actor: Actor, limit: int = 200) -> list[AuditEvent]:

@@ -20,3 +20,5 @@ SOURCE_LABELS = {
     s.FROM_BACKSTOP: N_("Unread in the moderation queue too long"),
 }
 LEVEL_LABELS = {s.URGENT: N_("Urgent"), s.CHECK: N_("Check: possible risk")}
+WORRY_REQUIRED = N_("Say what worries you, so the lead knows what to check")
+WORRY_TOO_LONG = N_("This must be 1000 characters or fewer")

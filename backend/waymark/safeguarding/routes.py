@@ -8,18 +8,21 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from waymark.casework.pages import record_page
 from waymark.db import SessionDep
+from waymark.errors import InputError
 from waymark.identity import service as identity_service
 from waymark.identity.permissions import (
     COUNCIL_RECORDS_VIEW,
     SAFEGUARDING_DUTY,
+    SAFEGUARDING_RAISE,
     UNSAFE_REPORT,
     requires,
     signed_in_actor,
 )
 from waymark.safeguarding import messages as m
 from waymark.safeguarding import service
-from waymark.web.forms import RawFormDep
+from waymark.web.forms import ParsedForm, RawFormDep, input_error_messages
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -56,6 +59,19 @@ def acknowledge(
 ) -> Response:
     service.acknowledge(session, actor=signed_in_actor(request), alert_id=alert_id, note=str(raw.get("note", "")))
     return RedirectResponse(f"/staff/safeguarding#alert-{alert_id}", status_code=303)
+
+
+@router.post("/staff/young-people/{young_person_id}/safeguarding", dependencies=[requires(SAFEGUARDING_RAISE)])
+def raise_from_record(
+    request: Request, young_person_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    worry = str(raw.get("worry", ""))
+    try:
+        service.raise_from_record(session, actor=signed_in_actor(request), young_person_id=young_person_id, note=worry)
+    except InputError as exc:
+        form: ParsedForm[Any] = ParsedForm(values={"worry": worry}, errors=input_error_messages(request, exc))
+        return record_page(request, session, young_person_id, form=form, form_name="worry", status_code=422)
+    return RedirectResponse(f"/staff/young-people/{young_person_id}?raised=1#worry", status_code=303)
 
 
 @router.get("/unsafe", dependencies=[requires(UNSAFE_REPORT)])

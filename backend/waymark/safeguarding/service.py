@@ -8,32 +8,37 @@ The young person sees where to get help now; if named, their adviser is told."""
 from __future__ import annotations
 
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from waymark import clock
+from waymark import clock, workdays
 from waymark.audit.service import audit_record
+from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import (
     SAFEGUARDING_DUTY,
     SAFEGUARDING_LEAD_FIT,
     SAFEGUARDING_OVERSIGHT,
+    SAFEGUARDING_RAISE,
     Forbidden,
     roles_with,
 )
-from waymark.identity.service import NotFound, current_workers, staff_with_roles
+from waymark.identity.service import NotFound, current_workers, staff_with_roles, young_person_for_worker
 from waymark.jobs import service as jobs
 from waymark.notifications import service as notifications
+from waymark.safeguarding import messages as m
 from waymark.safeguarding.detect import Signal
-from waymark.safeguarding.models import FROM_UNSAFE_BUTTON, GROUP_MINUTES, URGENT, SafeguardingAlert
+from waymark.safeguarding.models import FROM_STAFF, FROM_UNSAFE_BUTTON, GROUP_MINUTES, URGENT, SafeguardingAlert
 from waymark.settings import Settings
 
 EMAIL = "safeguarding.email"
+BACKSTOP = "moderation.backstop"  # handled in moderation/service.py: words unread in the queue too long
 ESCALATE = "safeguarding.escalate"
+ESCALATION_EMAIL = "safeguarding.escalation_email"
 NOTE_MAX = 1000
 
 
@@ -200,6 +205,61 @@ def unsafe_button(session: Session, *, actor: Actor, note: str) -> SafeguardingA
     return alert
 
 
+def raise_from_record(session: Session, *, actor: Actor, young_person_id: int, note: str) -> SafeguardingAlert:
+    """Any member of staff who may see a young person's record raises an alert about
+    them, with what worries them; it reaches the same duty list as any other."""
+    if not actor.can(SAFEGUARDING_RAISE):
+        raise Forbidden()
+    note = note.strip()
+    if not note:
+        raise InputError("worry", m.WORRY_REQUIRED)
+    if len(note) > NOTE_MAX:
+        raise InputError("worry", m.WORRY_TOO_LONG)
+    young_person_for_worker(session, actor=actor, young_person_id=young_person_id)  # audits the view
+    alert = raise_alert(
+        session,
+        tenant_id=actor.tenant_id,
+        source=FROM_STAFF,
+        signal=Signal(True, [], [], URGENT),
+        text=note,
+        young_person_id=young_person_id,
+        link=f"/staff/young-people/{young_person_id}",
+        raised_by_id=actor.user_id,
+        group_key="",  # a person's judgement is never folded into another alert
+    )
+    session.commit()
+    return alert
+
+
+def backstop_due(tenant: Tenant, queued_at: datetime) -> datetime:
+    """When words still unread in the moderation queue go to the people on duty."""
+    if tenant.moderation_working_hours_only:
+        return workdays.add_working_hours(queued_at, tenant.moderation_unread_hours)
+    return queued_at + timedelta(hours=tenant.moderation_unread_hours)
+
+
+def schedule_backstop(session: Session, *, tenant_id: int, kind: str, item_id: int, queued_at: datetime) -> None:
+    """Called when a young person's words enter the moderation queue."""
+    tenant = session.get(Tenant, tenant_id)
+    assert tenant is not None
+    jobs.enqueue(
+        session,
+        kind=BACKSTOP,
+        payload={"kind": kind, "id": item_id},
+        run_at=backstop_due(tenant, queued_at),
+        key=f"moderation-backstop:{kind}:{item_id}",
+    )
+
+
+def escalate_now(session: Session, alert: SafeguardingAlert) -> None:
+    """Bring the alert's escalation forward to now: every manager is told (in the app
+    and by email, by the escalation job), as when an alert waits past the council's time."""
+    job = session.exec(select(jobs.Job).where(jobs.Job.key == f"safeguarding-escalate:{alert.id}")).first()
+    if job is not None and job.done_at is None:
+        job.run_at = clock.now()
+        session.add(job)
+
+
 # ------------------------------------------------------------------ email
 def send_email(settings: Any, *, to: list[str], subject: str, body: str) -> None:
     """Through the council's SMTP server (WAYMARK_SMTP_*). The body never holds what
@@ -269,7 +329,19 @@ def _escalate_job(session: Session, payload: dict[str, Any]) -> None:
         object_type="safeguarding_alert",
         object_id=alert.id,
     )
-    _alert_email(session, alert, managers, escalated=True)
+    # The email is its own job, so that the in-app notes land even while the mail
+    # server is down (the email is retried on its own).
+    jobs.enqueue(
+        session, kind=ESCALATION_EMAIL, payload={"alert_id": alert.id}, key=f"safeguarding-escalated:{alert.id}"
+    )
+
+
+@jobs.handler(ESCALATION_EMAIL)
+def _escalation_email_job(session: Session, payload: dict[str, Any]) -> None:
+    alert = session.get(SafeguardingAlert, int(payload["alert_id"]))
+    if alert is None:
+        return
+    _alert_email(session, alert, managers_of(session, alert.tenant_id), escalated=True)
 
 
 # ------------------------------------------------------------- duty list

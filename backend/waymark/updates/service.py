@@ -29,6 +29,7 @@ from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
 from waymark.safeguarding import intake
+from waymark.safeguarding import service as safeguarding
 from waymark.updates import messages as m
 from waymark.updates.models import (
     COMMENT_MAX,
@@ -365,6 +366,11 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
     else:
         row.suggested_themes = theme_list.suggest(text)
     session.add(row)
+    if row.moderation == PENDING:
+        session.flush()
+        safeguarding.schedule_backstop(
+            session, tenant_id=actor.tenant_id, kind="comment", item_id=row.id or 0, queued_at=row.created_at
+        )
     session.commit()
     return row
 
