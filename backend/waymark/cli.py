@@ -221,6 +221,28 @@ def safeguarding_train() -> None:
     click.echo(f"wrote {training.model.MODEL_FILE} (C={data['C']}, thresholds {data['thresholds']})")
 
 
+@main.group()
+def redaction() -> None:
+    """Finding names and other personal details for moderators to take out."""
+
+
+@redaction.command("evaluate")
+@click.argument("labelled", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def redaction_evaluate(labelled: tuple[str, ...]) -> None:
+    """Names taken out whole, and words kept that must stay, one JSON object a line
+    per set: content/safeguarding/names-*.jsonl, or the files given."""
+    import json
+    from pathlib import Path
+
+    from waymark.moderation import personal
+    from waymark.settings import ROOT
+
+    paths = [Path(p) for p in labelled] or sorted((ROOT / "content" / "safeguarding").glob("names-*.jsonl"))
+    for path in paths:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        click.echo(json.dumps({"set": path.stem, **personal.evaluate(rows)}))
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--council", "council_slug", required=True, help="The council's short name (its slug).")

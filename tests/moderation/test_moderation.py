@@ -296,3 +296,39 @@ def test_working_hours_only_count_9_to_5_on_working_days():
     assert add_working_hours(christmas_eve, 2) == datetime(2026, 12, 29, 10, 0, tzinfo=UTC)
     saturday_night = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
     assert add_working_hours(saturday_night, 24) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+
+# ------------------------------------------------------- names in the queue
+def _names_set(name):
+    return [json.loads(line) for line in (ROOT / "content" / "safeguarding" / f"{name}.jsonl").read_text().splitlines()]
+
+
+def test_names_the_council_holds_and_full_names_are_taken_out():
+    known = personal.Known.of(["Priya Shah", "Leah Okafor", "Will Evans"])
+    assert personal.redact("Priya Shah never rings", known=known) == "[name] never rings"
+    assert personal.redact("Leah says the flat is fine", known=known) == "[name] says the flat is fine"
+    assert personal.redact("i told leah and mr okafor", known=known) == "i told [name] and [name]"
+    assert personal.redact("Leah's flat is damp", known=known) == "[name]'s flat is damp"
+    assert personal.redact("Dr Amir Khan saw me", known=known) == "[name] saw me"  # not in the records: a full name
+    assert personal.redact("Will I get a flat? Ask Will", known=known) == "Will I get a flat? Ask [name]"
+    assert personal.redact("I moved to Reading for college", known=known) == "I moved to Reading for college"
+
+
+def test_redaction_on_the_development_set_and_the_held_out_set(capsys):
+    """Tuned on names-dev; names-heldout is only reported, with a floor."""
+    dev = personal.evaluate(_names_set("names-dev"))
+    assert dev["recall"] >= 0.99 and dev["kept_rate"] >= 0.85, dev
+    heldout = personal.evaluate(_names_set("names-heldout"))
+    with capsys.disabled():
+        print("\nnames held-out:", json.dumps(heldout))
+    assert heldout["recall"] >= 0.97 and heldout["kept_rate"] >= 0.85
+
+
+def test_the_queue_marks_every_name_the_council_holds(client, db_session, world):
+    priya = factories.make_staff(db_session, world.a, "personal_adviser", name="Priya Shah")
+    leah = factories.make_young_person(db_session, world.a, name="Leah Okafor")
+    assert priya.id and leah.id
+    submit(db_session, world, world.yp, "Priya Shah never rings back. leah says the same")
+    factories.sign_in(client, db_session, world.staff_by_role["moderator"])
+    page = client.get("/staff/moderation").text
+    assert "[name] never rings back. [name] says the same" in page

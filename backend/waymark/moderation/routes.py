@@ -35,14 +35,15 @@ def _queue_page(
     status_code: int = 200,
 ) -> Response:
     items, total = service.queue(session, actor=signed_in_actor(request))
+    known = service.council_names(session, actor=signed_in_actor(request))
     return render(
         request,
         "moderation/queue.html",
         {
             "items": items,
             "total": total,
-            "pieces": personal.pieces,
-            "redact": personal.redact,
+            "pieces": lambda text: personal.pieces(text, known),
+            "redact": lambda text: personal.redact(text, known=known),
             "kind_labels": m.KIND_LABELS,
             "reaction_labels": REACTION_LABELS,
             "theme_titles": themes.titles(request_locale(request)),

@@ -27,11 +27,13 @@ from waymark.consultations.models import (
 )
 from waymark.errors import InputError
 from waymark.identity.actor import Actor
+from waymark.identity.models import User
 from waymark.identity.permissions import MODERATION, MODERATION_LOG_VIEW, Forbidden
 from waymark.identity.service import NotFound
 from waymark.insights import tally
 from waymark.jobs import service as jobs
 from waymark.moderation import messages as m
+from waymark.moderation import personal
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
 from waymark.safeguarding import service as safeguarding
@@ -122,6 +124,14 @@ def queue(session: Session, *, actor: Actor, limit: int = 50) -> tuple[list[Queu
     ]
     items.sort(key=lambda item: item.created_at)
     return items[:limit], len(items)
+
+
+def council_names(session: Session, *, actor: Actor) -> personal.Known:
+    """Every name the council's records hold (young people and staff, full and
+    display names), for marking them in the queue."""
+    _require_moderator(actor)
+    rows = session.exec(select(User.full_name, User.display_name).where(User.tenant_id == actor.tenant_id)).all()
+    return personal.Known.of(name for pair in rows for name in pair if name)
 
 
 def _in_council(session: Session, actor: Actor, answer_id: int) -> tuple[Answer, Response]:
