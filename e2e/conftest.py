@@ -140,6 +140,7 @@ def push_service() -> Iterator[Any]:
 
     keys = new_vapid_keys()
     os.environ["WAYMARK_VAPID_PRIVATE_KEY"], os.environ["WAYMARK_VAPID_PUBLIC_KEY"] = keys.private_key, keys.public_key
+    os.environ["WAYMARK_PUSH_ALLOW_LOCAL"] = "true"  # the worker may send to the fake on http://127.0.0.1
     service = FakePushService()
     yield service
     service.close()

@@ -19,7 +19,7 @@ import httpx
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
-from waymark import clock
+from waymark import clock, ratelimit
 from waymark.consultations import service as consultations
 from waymark.consultations.models import Answer, Consultation, Response
 from waymark.contacts import service as contacts
@@ -358,7 +358,7 @@ def make_record(session: Session, world: World) -> Record:
     )
     safeguarding.unsafe_button(session, actor=me, note="Someone is following me")
     identity.invite_create(session, actor=pa, young_person_id=person.id)
-    identity.throttle_record_failure(session, keys=[f"yp:{USERNAME}"])
+    ratelimit.hit(session, f"signin-account:{USERNAME}", limit=5, window=timedelta(minutes=15))
     identity.young_person_for_worker(session, actor=pa, young_person_id=person.id)  # a staff view
     contacts.change_worker(session, actor=manager, young_person_id=person.id, new_worker_id=world.other_pa.id)
     return Record(person=person, response=response)

@@ -57,6 +57,8 @@ class FakePushService:
         self.browsers: dict[str, Browser] = {}
         self.received: list[Received] = []
         self.answer: dict[str, int] = {}  # path -> status to answer (default 201)
+        self.redirect: dict[str, str] = {}  # path -> where to send the client instead (307)
+        self.seen: list[str] = []  # every path a request reached, whatever the answer
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -82,6 +84,13 @@ class FakePushService:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                service.seen.append(self.path)
+                if self.path in service.redirect:
+                    self.send_response(307)
+                    self.send_header("location", service.redirect[self.path])
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
                 status = service.answer.get(self.path, 201)
                 if status == 201:
                     claims = verify_vapid(self.headers.get("authorization", ""), service.base)

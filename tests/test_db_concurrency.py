@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from waymark import db
-from waymark.identity.models import LoginFailure
+from waymark.ratelimit import RateCount
 
 
 def test_concurrent_read_then_write_units_of_work_all_succeed(tmp_path):
@@ -20,8 +20,8 @@ def test_concurrent_read_then_write_units_of_work_all_succeed(tmp_path):
         try:
             for i in range(25):
                 with Session(engine) as session:
-                    session.exec(select(func.count()).select_from(LoginFailure)).one()  # read first...
-                    session.add(LoginFailure(key=f"w{n}-{i}", at=datetime.now(UTC)))  # ...then write
+                    session.exec(select(func.count()).select_from(RateCount)).one()  # read first...
+                    session.add(RateCount(key=f"w{n}-{i}", count=1, window_start=datetime.now(UTC)))  # ...then write
                     session.commit()
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
@@ -33,7 +33,7 @@ def test_concurrent_read_then_write_units_of_work_all_succeed(tmp_path):
         t.join()
     assert errors == []
     with Session(engine) as session:
-        assert session.exec(select(func.count()).select_from(LoginFailure)).one() == 200
+        assert session.exec(select(func.count()).select_from(RateCount)).one() == 200
     engine.dispose()
 
 
@@ -41,11 +41,11 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'atomic.db'}")
     db.migrate(engine)
     with Session(engine) as session:
-        session.add(LoginFailure(key="first", at=datetime.now(UTC)))
+        session.add(RateCount(key="first", count=1, window_start=datetime.now(UTC)))
         session.flush()
-        session.add(LoginFailure(key="second", at=datetime.now(UTC)))
+        session.add(RateCount(key="second", count=1, window_start=datetime.now(UTC)))
         session.flush()
         session.rollback()
     with Session(engine) as session:
-        assert session.exec(select(func.count()).select_from(LoginFailure)).one() == 0
+        assert session.exec(select(func.count()).select_from(RateCount)).one() == 0
     engine.dispose()

@@ -221,6 +221,83 @@ def test_guessing_invite_codes_is_slowed_down(client, app):
     assert client.get("/join/GUESS9999999").status_code == 429
 
 
+def test_guessing_invite_codes_by_post_is_counted_too(client, app):
+    token = factories.csrf_from(client.get("/login").text)
+    limit = app.state.settings.login_ip_limit
+    data = {"csrf_token": token, "passphrase": "river moon biscuit lamp", "confirm": "river moon biscuit lamp"}
+    for n in range(limit - 1):
+        assert client.post(f"/join/GUESS{n:07d}", data=data).status_code == 404
+    assert client.post("/join/GUESS9999998", data=data).status_code == 404  # the limit-th try, GET or POST
+    assert client.post("/join/GUESS9999999", data=data).status_code == 429
+
+
+def test_a_new_invite_ends_every_earlier_session_of_that_person(client, db_session, world):
+    """What an adviser does for a lost or stolen phone: the phone's session stops working."""
+    from tests.pagecheck import PageClient
+
+    with PageClient(client.app, base_url="http://testserver") as stolen:
+        assert login(stolen, world.yp.username, factories.PASSPHRASE).status_code == 303
+        assert "Hello, Ada" in stolen.get("/").text
+        code = make_invite(client, db_session, world)
+        client.cookies.clear()
+        page = client.get(f"/join/{code}")
+        new = "a fresh passphrase for a new phone"
+        joined = client.post(
+            f"/join/{code}", data={"csrf_token": factories.csrf_from(page.text), "passphrase": new, "confirm": new}
+        )
+        assert joined.status_code == 303
+        assert "Hello, Ada" not in stolen.get("/").text
+    assert len([s for s in sessions(db_session) if s.user_id == world.yp.id]) == 1  # only the new phone's
+
+
+def test_the_owners_phone_signs_in_while_someone_else_guesses(client, app, world):
+    """An attacker's wrong guesses from other devices cannot lock the owner out."""
+    from tests.pagecheck import PageClient
+
+    assert login(client, world.yp.username, factories.PASSPHRASE).status_code == 303  # the owner's phone
+    device = client.cookies.get(service.DEVICE_COOKIE, path="/login")
+    assert device
+    client.post("/logout", data={"csrf_token": factories.csrf_from(client.get("/").text)})
+    with PageClient(app, base_url="http://testserver") as attacker:
+        for _ in range(app.state.settings.login_account_limit):
+            assert login(attacker, world.yp.username, "wrong but long passphrase").status_code == 422
+        throttled = login(attacker, world.yp.username, factories.PASSPHRASE)
+        assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
+    assert login(client, world.yp.username, factories.PASSPHRASE).status_code == 303
+
+
+def test_a_young_person_sees_and_signs_out_their_other_devices(client, app, db_session, world):
+    from tests.pagecheck import PageClient
+
+    android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+    with PageClient(app, base_url="http://testserver", headers={"user-agent": android}) as other:
+        assert login(other, world.yp.username, factories.PASSPHRASE).status_code == 303
+        assert login(client, world.yp.username, factories.PASSPHRASE).status_code == 303
+        page = client.get("/me/devices")
+        assert page.status_code == 200 and "Chrome · Android" in page.text and "This one" in page.text
+        assert android not in page.text  # only a coarse name is kept
+        ended = client.post("/me/devices/end", data={"csrf_token": factories.csrf_from(page.text), "device": "others"})
+        assert ended.status_code == 303
+        assert "You signed out 1 other phone or computer" in client.get(ended.headers["location"]).text
+        assert "Hello, Ada" not in other.get("/").text
+    assert "Hello, Ada" in client.get("/").text  # this one stays signed in
+    mine = [s for s in sessions(db_session) if s.user_id == world.yp.id]
+    assert len(mine) == 1
+
+
+def test_signing_out_a_device_touches_only_your_own_sessions(client, app, db_session, world):
+    from tests.pagecheck import PageClient
+    from waymark.identity.sessions import handle
+
+    with PageClient(app, base_url="http://testserver") as ben:
+        assert login(ben, world.other_yp.username, factories.PASSPHRASE).status_code == 303
+    [bens] = [s for s in sessions(db_session) if s.user_id == world.other_yp.id]
+    assert login(client, world.yp.username, factories.PASSPHRASE).status_code == 303
+    token = factories.csrf_from(client.get("/me/devices").text)
+    client.post("/me/devices/end", data={"csrf_token": token, "device": handle(bens)})
+    assert [s.id_hash for s in sessions(db_session) if s.user_id == world.other_yp.id] == [bens.id_hash]
+
+
 # ---------------------------------------------------------------------- OIDC
 
 

@@ -11,16 +11,22 @@ from waymark.audit.models import AuditEvent
 from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
-from waymark.identity.models import LoginFailure
 from waymark.identity.permissions import Forbidden
 from waymark.identity.sessions import actor_for_token, session_create
+from waymark.ratelimit import RateCount
 from waymark.settings import Settings
 
-SETTINGS = Settings(_env_file=None)  # defaults: 5 tries an account, 30 an IP, 15 minutes
+SETTINGS = Settings(_env_file=None, secret_key="k" * 40)  # defaults: 5 tries, 30 an IP, 10 a device, 15 minutes
 
 
-def sign_in(session, username, passphrase=factories.PASSPHRASE, ip="10.0.0.1"):
-    return service.young_person_sign_in(session, username=username, passphrase=passphrase, ip=ip, settings=SETTINGS)
+def sign_in(session, username, passphrase=factories.PASSPHRASE, ip="10.0.0.1", device=None):
+    return service.young_person_sign_in(
+        session, username=username, passphrase=passphrase, ip=ip, settings=SETTINGS, device=device
+    )
+
+
+def counts(session):
+    return sorted(row.count for row in session.exec(select(RateCount)).all())
 
 
 def test_right_passphrase_signs_in_and_is_audited(db_session, world):
@@ -29,6 +35,7 @@ def test_right_passphrase_signs_in_and_is_audited(db_session, world):
     assert user.id == world.yp.id
     events = db_session.exec(select(AuditEvent).where(AuditEvent.action == "session.sign_in")).all()
     assert [e.actor_id for e in events] == [world.yp.id]
+    assert counts(db_session) == [0, 0]  # counted before the check, given back after it succeeded
 
 
 def test_username_is_not_case_sensitive(db_session, world):
@@ -41,19 +48,78 @@ def test_wrong_passphrase_and_unknown_user_get_the_same_answer(db_session, world
     with pytest.raises(service.SignInFailed) as failure:
         sign_in(db_session, name, "not the passphrase at all")
     assert failure.value.message == m.SIGN_IN_FAILED
-    assert len(db_session.exec(select(LoginFailure)).all()) == 2  # one for the account, one for the IP
+    assert counts(db_session) == [1, 1]  # one for the account, one for the IP
+    keys = {row.key for row in db_session.exec(select(RateCount)).all()}
+    assert name not in " ".join(keys)  # stored as hashes, never the username
 
 
-def test_five_failures_slow_down_the_account_even_with_the_right_passphrase(db_session, world):
+def test_five_failures_slow_down_other_devices_even_with_the_right_passphrase(db_session, world):
     for _ in range(5):
         with pytest.raises(service.SignInFailed):
             sign_in(db_session, world.yp.username, "wrong wrong wrong")
     with pytest.raises(service.Throttled) as throttled:
         sign_in(db_session, world.yp.username)
     assert throttled.value.message == m.TOO_MANY_TRIES
+    assert 0 < throttled.value.retry_after <= 15 * 60
     # Another account from another address is not affected.
     assert sign_in(db_session, world.other_yp.username, ip="10.9.9.9").id == world.other_yp.id
     clock.advance(timedelta(minutes=16))
+    assert sign_in(db_session, world.yp.username).id == world.yp.id
+
+
+def test_guesses_from_elsewhere_never_slow_the_owners_own_phone(db_session, world):
+    """OWASP's device cookie: the attacker's failures count against other devices, so
+    the owner on a phone that has signed in before gets straight in."""
+    phone = service.device_token(world.yp, settings=SETTINGS)
+    for n in range(40):
+        with pytest.raises((service.SignInFailed, service.Throttled)):
+            sign_in(db_session, world.yp.username, "wrong wrong wrong", ip=f"10.1.{n}.1")
+    with pytest.raises(service.Throttled):
+        sign_in(db_session, world.yp.username)  # a device the account does not know
+    assert sign_in(db_session, world.yp.username, device=phone).id == world.yp.id
+
+
+def test_a_device_token_is_for_one_account_and_one_passphrase(db_session, world):
+    phone = service.device_token(world.yp, settings=SETTINGS)
+    for _ in range(5):
+        with pytest.raises(service.SignInFailed):
+            sign_in(db_session, world.yp.username, "wrong wrong wrong")
+    forged = phone.split(".")[0] + "." + "0" * 32
+    with pytest.raises(service.Throttled):
+        sign_in(db_session, world.yp.username, device=forged)
+    with pytest.raises(service.Throttled):  # another account's token counts as unknown
+        sign_in(db_session, world.yp.username, device=service.device_token(world.other_yp, settings=SETTINGS))
+    world.yp.passphrase_hash = factories.hash_passphrase("a brand new passphrase")
+    db_session.add(world.yp)
+    db_session.commit()
+    with pytest.raises(service.Throttled):  # a new passphrase turns old device tokens off
+        sign_in(db_session, world.yp.username, "a brand new passphrase", device=phone)
+
+
+def test_a_trusted_device_is_itself_limited(db_session, world):
+    """A stolen phone's token does not give unlimited guesses."""
+    phone = service.device_token(world.yp, settings=SETTINGS)
+    for _ in range(SETTINGS.login_device_limit):
+        with pytest.raises(service.SignInFailed):
+            sign_in(db_session, world.yp.username, "wrong wrong wrong", device=phone)
+    with pytest.raises(service.Throttled):
+        sign_in(db_session, world.yp.username, device=phone)
+
+
+def test_windows_grow_while_someone_keeps_guessing(db_session, world):
+    def burst():
+        for _ in range(8):
+            with pytest.raises((service.SignInFailed, service.Throttled)):
+                sign_in(db_session, world.yp.username, "wrong wrong wrong")
+
+    burst()  # over the limit in the first 15-minute window
+    clock.advance(timedelta(minutes=16))
+    burst()  # over again: this window lasts 30 minutes
+    clock.advance(timedelta(minutes=16))
+    with pytest.raises(service.Throttled) as throttled:
+        sign_in(db_session, world.yp.username)
+    assert throttled.value.retry_after > 10 * 60
+    clock.advance(timedelta(minutes=15))
     assert sign_in(db_session, world.yp.username).id == world.yp.id
 
 

@@ -102,7 +102,7 @@ def test_routes_leave_not_found_to_the_one_handler() -> None:
 
 
 # ------------------------------------------------------------------ imports
-PLUMBING = {"settings", "db", "clock", "errors", "workdays", "vapid", "web", "jobs"}
+PLUMBING = {"settings", "db", "clock", "errors", "workdays", "vapid", "ratelimit", "web", "jobs"}
 IDENTITY = {"identity", "audit"}
 TOP = {"app", "cli", "demo", "dev_idp", "content_report"}
 # Function-local imports of waymark modules allowed outside cli.py (with the reason).

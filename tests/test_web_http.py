@@ -121,3 +121,66 @@ def test_personal_pages_name_their_owner_for_the_service_worker(client, db_sessi
     assert "x-waymark-owner" not in client.get("/").headers
     factories.sign_in(client, db_session, world.yp)
     assert len(client.get("/").headers["x-waymark-owner"]) == 16
+
+
+# ------------------------------------------------------------- hosts and proxies
+def test_a_host_the_council_did_not_configure_gets_400(client):
+    """With the Host header trusted, the OIDC redirect and invite links were built on
+    http://evil.example/."""
+    response = client.get("/login/staff", headers={"host": "evil.example"}, follow_redirects=False)
+    assert response.status_code == 400
+    assert "evil.example" not in response.headers.get("location", "")
+    assert client.get("/healthz", headers={"host": "10.1.2.3:8000"}).status_code == 200  # load balancer checks
+
+
+def test_demo_mode_answers_only_localhost_without_a_base_url(oidc_issuer):
+    from waymark.settings import Settings
+
+    demo = Settings(_env_file=None, demo_mode=True, database_url="sqlite://").check()
+    assert demo.hosts == ["127.0.0.1", "localhost"]
+    configured = make_settings(oidc_issuer, base_url="https://waymark.riverside.gov.uk", allowed_hosts="alt.example")
+    assert configured.hosts == ["alt.example", "waymark.riverside.gov.uk"]
+
+
+def test_no_proxy_is_trusted_unless_configured(oidc_issuer, app):
+    """uvicorn trusted X-Forwarded-For from 127.0.0.1 when WAYMARK_FORWARDED_ALLOW_IPS
+    was unset, so a rotated header defeated the per-address limit."""
+    import uvicorn
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    def loaded(settings):
+        config = uvicorn.Config(app, **settings.server_options())
+        config.load()
+        return config.loaded_app
+
+    assert not isinstance(loaded(make_settings(oidc_issuer)), ProxyHeadersMiddleware)
+    behind = loaded(make_settings(oidc_issuer, forwarded_allow_ips="10.0.0.2"))
+    assert isinstance(behind, ProxyHeadersMiddleware)
+
+
+# ------------------------------------------------------------ nothing personal in logs
+def test_a_failed_statement_never_puts_young_peoples_words_in_the_log(app, caplog):
+    """A statement that failed logged its SQL parameters: a young person's words."""
+    from sqlalchemy import text
+
+    from waymark import db
+    from waymark.db import SessionDep
+
+    router = APIRouter()
+
+    @router.post("/test-failing-write", dependencies=[requires(PUBLIC)])
+    def failing_write(session: SessionDep) -> None:
+        session.execute(text("INSERT INTO no_such_table (words) VALUES (:w)"), {"w": "i want to kill myself"})
+
+    app.include_router(router)
+    from tests.pagecheck import PageClient
+
+    with PageClient(app, base_url="http://testserver", raise_server_exceptions=False) as c:
+        token = factories.csrf_from(c.get("/login").text)
+        with caplog.at_level("DEBUG"):
+            response = c.post("/test-failing-write", data={"csrf_token": token})
+    assert response.status_code == 500
+    assert "unhandled error on POST /test-failing-write" in caplog.text
+    assert "OperationalError" in caplog.text or "ProgrammingError" in caplog.text
+    assert "kill myself" not in caplog.text and "no_such_table" not in caplog.text
+    assert db.make_engine("sqlite://").hide_parameters is True

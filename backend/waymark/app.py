@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from sqlmodel import select
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.staticfiles import StaticFiles
 
 from waymark.admin import import_routes as admin_import_routes
@@ -63,6 +64,17 @@ class StaticAssets(StaticFiles):
             "public, max-age=31536000, immutable" if query.startswith(b"v=") else "no-cache"
         )
         return response
+
+
+class KnownHosts(TrustedHostMiddleware):
+    """Only configured Host names (``Settings.hosts``); health checks from a load
+    balancer, which often use the instance's address, are answered whatever the host."""
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and scope["path"] in ("/healthz", "/readyz"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -149,6 +161,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(KnownHosts, allowed_hosts=settings.hosts)  # outermost: before anything runs
     return app
 
 

@@ -47,8 +47,7 @@ def serve(host: str | None, port: int | None, workers: int, jobs: bool) -> None:
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        **settings.server_options(),  # type: ignore[arg-type]
         access_log=False,
         server_header=False,
     )

@@ -48,3 +48,25 @@ class InputError(Exception):
     @property
     def message(self) -> str:
         return self.errors[self.field]
+
+
+def described(exc: BaseException) -> str:
+    """What a log may say about an exception: each exception's type in the chain and
+    where it was raised (the innermost 8 frames), never its message. Messages carry data: a failed statement's
+    SQL parameters (a young person's words), PostgreSQL's "Key (username)=(ada)",
+    an email address from a mail server."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        frames = []
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            frames.append(f"{code.co_filename.rsplit('/', 2)[-1]}:{tb.tb_lineno} {code.co_name}")
+            tb = tb.tb_next
+        innermost = " < ".join(list(reversed(frames))[:8])
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} at {innermost}")
+        current = current.__cause__ or current.__context__
+    return "; caused by ".join(parts)

@@ -15,7 +15,6 @@ from waymark.identity.models import (  # noqa: F401
     Assignment,
     AuthSession,
     Invite,
-    LoginFailure,
     Tenant,
     User,
     UserRole,
@@ -34,5 +33,6 @@ from waymark.pathway.models import (  # noqa: F401
     StepFeedback,
 )
 from waymark.priorities.models import PriorityBallot, PriorityRound, PriorityVote, PriorityVoter  # noqa: F401
+from waymark.ratelimit import RateCount  # noqa: F401
 from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401
 from waymark.updates.models import Update, UpdateComment, UpdateReaction, UpdateRevision  # noqa: F401

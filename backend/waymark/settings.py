@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,8 +45,11 @@ class Settings(BaseSettings):
     staff_absolute_timeout: int = 12 * 60 * 60
     young_person_idle_timeout: int = 30 * 24 * 60 * 60
     young_person_absolute_timeout: int = 90 * 24 * 60 * 60
-    # Sign-in throttling: failures allowed per account and per IP address in the window.
+    # Sign-in throttling: failures allowed in the window from browsers that have not
+    # signed in to the account before (per account, and per IP address), and from one
+    # that has (its device cookie). Windows double while someone keeps going over.
     login_account_limit: int = 5
+    login_device_limit: int = 10
     login_ip_limit: int = 30
     login_window_seconds: int = 15 * 60
     smtp_host: str = ""  # where safeguarding alerts are emailed from; empty: email is not sent (and retried)
@@ -62,8 +66,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     # Caseload files (CSV) may be bigger; the message on refusal says 10 MB.
     upload_max_bytes: int = 10 * 1024 * 1024
-    # Trust X-Forwarded-For/Proto from this proxy (e.g. "127.0.0.1") for client IPs.
+    # Trust X-Forwarded-For/Proto only from this proxy (e.g. "127.0.0.1"); unset, no
+    # proxy is trusted and the client address is the connection's.
     forwarded_allow_ips: str = ""
+    # Host names the app answers to, comma-separated, besides WAYMARK_BASE_URL's. A
+    # request for any other Host gets 400, so links and the OIDC redirect are never
+    # built from a host an attacker chose. Demo mode adds localhost and 127.0.0.1.
+    allowed_hosts: str = ""
     log_sql: bool = False
 
     @property
@@ -79,6 +88,24 @@ class Settings(BaseSettings):
         """The app's address for links that leave it (emails, letters). Required outside
         demo mode; in demo mode, where it is served."""
         return self.base_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def hosts(self) -> list[str]:
+        """Every host name the app answers to (see ``allowed_hosts``)."""
+        names = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        if self.base_url:
+            names.append((urlparse(self.base_url).hostname or "").lower())
+        if self.demo_mode:
+            names += ["localhost", "127.0.0.1"]
+        return sorted({n for n in names if n})
+
+    def server_options(self) -> dict[str, object]:
+        """uvicorn's proxy options. Unset ``forwarded_allow_ips`` must mean no proxy:
+        uvicorn reads None as "trust 127.0.0.1", which let anyone on the same host
+        (or behind a local proxy that passes the header on) choose their address."""
+        if not self.forwarded_allow_ips:
+            return {"proxy_headers": False, "forwarded_allow_ips": ""}
+        return {"proxy_headers": True, "forwarded_allow_ips": self.forwarded_allow_ips}
 
     def check(self) -> Settings:
         """Fill demo defaults or refuse unsafe settings. Returns self."""

@@ -27,12 +27,13 @@ from waymark.audit.models import AuditEvent
 from waymark.consultations.models import Answer, Response
 from waymark.contacts import service as contacts
 from waymark.contacts.models import Contact
-from waymark.identity.models import Assignment, AuthSession, LoginFailure, User
+from waymark.identity.models import Assignment, AuthSession, User
 from waymark.identity.permissions import Forbidden
 from waymark.mydata import service
 from waymark.notifications.models import Notification
 from waymark.pathway import service as pathway
 from waymark.pathway.models import PathwayPlan, PlanStep
+from waymark.ratelimit import RateCount, key_hash
 from waymark.safeguarding.models import SafeguardingAlert
 
 
@@ -108,7 +109,7 @@ def test_the_download_holds_every_part_with_names_not_ids(db_session, world):
     assert [(v["actor"], v["action"]) for v in data["record_views"]] == [(world.pa.full_name, "young_person.view")]
     assert [w["worker"] for w in data["workers"]] == [world.pa.full_name, world.other_pa.full_name]
     assert data["handovers"][0]["to_worker"] == world.other_pa.full_name and "snapshot" not in data["handovers"][0]
-    assert set(data["sessions"][0]) == {"created_at", "last_seen_at", "expires_at"}
+    assert set(data["sessions"][0]) == {"created_at", "last_seen_at", "expires_at", "device"}
     assert set(data["safeguarding_alerts"][0]) == {"created_at", "acknowledged_at"}
     assert len(data["invites"]) == 1 and data["notifications"] and data["facts"][0]["parent"] is False
     json.dumps(data, default=service.json_value)  # every value can go in the file
@@ -140,7 +141,7 @@ def test_deleting_an_account_leaves_no_trace_but_the_safeguarding_record(db_sess
     assert (user.full_name, user.display_name, user.is_active) == ("Deleted account", "Deleted", False)
     assert user.deleted_at == clock.now() and user.passphrase_hash is None
     assert db_session.exec(select(AuthSession).where(AuthSession.user_id == person.id)).all() == []
-    assert db_session.exec(select(LoginFailure)).all() == []
+    assert db_session.exec(select(RateCount).where(RateCount.key == key_hash("signin-account:" + USERNAME))).all() == []
     assert db_session.exec(select(PathwayPlan).where(PathwayPlan.young_person_id == person.id)).all() == []
     assert db_session.exec(select(PlanStep)).all() == []
     assert db_session.exec(select(Contact).where(Contact.young_person_id == person.id)).all() == []

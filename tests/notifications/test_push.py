@@ -36,6 +36,7 @@ def vapid_env(monkeypatch):
     monkeypatch.setenv("WAYMARK_VAPID_PRIVATE_KEY", KEYS.private_key)
     monkeypatch.setenv("WAYMARK_VAPID_PUBLIC_KEY", KEYS.public_key)
     monkeypatch.setenv("WAYMARK_VAPID_SUBJECT", "mailto:push@council.example")
+    monkeypatch.setenv("WAYMARK_PUSH_ALLOW_LOCAL", "true")  # the fake push service is on http://127.0.0.1
 
 
 @pytest.fixture
@@ -178,3 +179,79 @@ def test_push_is_off_without_keys_and_the_inbox_says_so(client, db_session, worl
         headers={"content-type": "application/json", "x-csrf-token": token},
     )
     assert response.status_code == 409
+
+
+# ------------------------------------------------- only public push services
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://10.0.0.1/push/1",
+        "https://192.168.1.20/push/1",
+        "https://169.254.169.254/latest/meta-data",
+        "https://127.0.0.1/push/1",
+        "https://[::1]/push/1",
+        "https://[::ffff:10.0.0.1]/push/1",
+        "https://[fd00::1]/push/1",
+        "https://push.example:8443/push/1",
+        "https://push.example:22/push/1",
+        "https://localhost/push/1",
+        "https://printer.local/push/1",
+        "https://metadata.internal/push/1",
+        "https://user:pass@push.example/push/1",
+        "http://push.example/push/1",
+        "http://127.0.0.1:9/push/1",  # only with the tests' fake push service allowed
+    ],
+)
+def test_push_endpoints_must_be_public_https_on_443(db_session, world, oidc_issuer, endpoint):
+    from tests.pushfake import Browser
+
+    settings = make_settings(oidc_issuer, vapid_private_key=KEYS.private_key, vapid_public_key=KEYS.public_key)
+    with pytest.raises(push.BadSubscription):
+        push.subscribe(
+            db_session,
+            tenant_id=world.a.id,
+            user_id=world.yp.id,
+            data=Browser(endpoint=endpoint).subscription(),
+            kinds=["updates"],
+            lang="en",
+            settings=settings,
+        )
+    assert db_session.exec(select(PushSubscription)).all() == []
+    assert push.outbound.endpoint_problem("https://fcm.googleapis.com/fcm/send/abc", allow_local=False) is None
+
+
+def test_the_worker_checks_the_address_again_when_it_sends(
+    db_session, world, fake_push, vapid_env, push_settings, monkeypatch
+):
+    """A subscription stored earlier (or a name that now resolves to a private address)
+    is never sent to: no request reaches the address, and the subscription goes."""
+    browser = fake_push.browser("inside")
+    subscribe(db_session, world, browser, push_settings)  # allowed while the fake was allowed
+    monkeypatch.setenv("WAYMARK_PUSH_ALLOW_LOCAL", "false")
+    tell(db_session, world)
+    jobs.run_due(db_session)
+    assert fake_push.seen == []  # requests to a private address made by the worker: 0
+    assert db_session.exec(select(PushSubscription)).all() == []
+
+
+def test_the_connection_is_refused_on_a_private_address_whatever_the_url_says(fake_push):
+    """The check runs on the address the socket connects to, after resolving."""
+    session = push.outbound.guarded_session(allow_local=False)
+    with pytest.raises(push.outbound.BlockedEndpoint):
+        session.post(f"{fake_push.base}/push/direct", data=b"x", timeout=5)
+    with pytest.raises(push.outbound.BlockedEndpoint):
+        session.post(f"http://localhost:{fake_push.server.server_port}/push/direct", data=b"x", timeout=5)
+    assert fake_push.seen == []
+
+
+def test_redirects_from_a_push_service_are_never_followed(db_session, world, fake_push, vapid_env, push_settings):
+    elsewhere = FakePushService()
+    try:
+        browser = fake_push.browser("moved")
+        fake_push.redirect["/push/moved"] = f"{elsewhere.base}/push/moved"
+        subscribe(db_session, world, browser, push_settings)
+        tell(db_session, world)
+        jobs.run_due(db_session)
+        assert fake_push.seen == ["/push/moved"] and elsewhere.seen == []
+    finally:
+        elsewhere.close()

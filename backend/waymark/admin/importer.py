@@ -34,6 +34,7 @@ from waymark.admin.models import CHECKED, DONE, FAILED, RUNNING, ImportRun
 from waymark.admin.service import require_admin
 from waymark.audit.service import audit_record
 from waymark.contacts import service as contacts
+from waymark.errors import described
 from waymark.identity.actor import Actor
 from waymark.identity.models import CARE_STATUSES, YOUNG_PERSON, Assignment, User, UserRole
 from waymark.identity.service import NotFound, assignment_current_on
@@ -464,7 +465,7 @@ def execute(
         except Exception as exc:
             session.rollback()
             if not isinstance(exc, FileRefused):
-                log.exception("caseload import %s failed", run_id)
+                log.error("caseload import %s failed: %s", run_id, described(exc))
             problems = plan.problems if plan is not None and isinstance(exc, FileRefused) else []
             failed = session.get(ImportRun, run_id)
             assert failed is not None

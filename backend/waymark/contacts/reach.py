@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from waymark import clock, workdays
+from waymark import clock, ratelimit, workdays
 from waymark.audit.service import audit_record
 from waymark.contacts import messages as m
 from waymark.contacts.log import managers_for
@@ -48,16 +48,13 @@ def reach_request(session: Session, *, actor: Actor, method: str, tried_at: date
     )
     if tried_at > clock.now() + timedelta(minutes=5):
         raise intake.refused(session, signal, InputError("tried_on", m.WHEN_FUTURE))
-    recent = session.exec(
-        select(ReachRequest).where(
-            ReachRequest.young_person_id == actor.user_id, ReachRequest.created_at > clock.now() - REACH_AGAIN_AFTER
-        )
-    ).first()
-    if recent is not None:
-        raise intake.refused(session, signal, InputError("method", m.REACH_TOO_SOON))
     workers = identity_service.current_workers(session, young_person_id=actor.user_id)
     if not workers:
         raise intake.refused(session, signal, InputError("method", m.NO_WORKER))
+    # Counted atomically before the request is made, so requests sent together cannot
+    # all pass (``hit`` commits; the safeguarding signal above goes with it).
+    if not ratelimit.hit(session, f"reach:{actor.user_id}", limit=1, window=REACH_AGAIN_AFTER).allowed:
+        raise intake.refused(session, signal, InputError("method", m.REACH_TOO_SOON))
     worker = workers[0]
     assert worker.id is not None
     tenant = session.get(Tenant, actor.tenant_id)

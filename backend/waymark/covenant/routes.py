@@ -107,12 +107,9 @@ def offer_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
     ip_key = f"offer:{client_ip(request)}"[:120]
     if form.ok and form.data is not None:
         try:
-            identity_service.throttle_check(
-                session, keys_and_limits=[(ip_key, settings.offer_submit_limit)], settings=settings
-            )
+            identity_service.throttle(session, key=ip_key, limit=settings.offer_submit_limit, settings=settings)
             data = form.data
             service.submit(session, tenant_id=data.council, data=data.to_input(contact_email=data.contact_email))
-            identity_service.throttle_record_failure(session, keys=[ip_key])  # counts sends, not failures
             return RedirectResponse("/offers/sent", status_code=303)
         except identity_service.Throttled:
             form.add_error("send", m.TOO_MANY_OFFERS)

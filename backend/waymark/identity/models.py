@@ -141,24 +141,13 @@ class AuthSession(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     idle_seconds: int
-
-
-class LoginFailure(SQLModel, table=True):
-    """One failed sign-in, counted per account and per IP address for throttling."""
-
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=120)
-    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    device: str = Field(default="", max_length=60)  # "Chrome · Android", for the devices page
 
 
 __all__ = [
     "Assignment",
     "AuthSession",
     "Invite",
-    "LoginFailure",
     "Tenant",
     "User",
     "UserRole",

@@ -15,9 +15,20 @@ from waymark.db import SessionDep
 from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
+from waymark.identity.models import YOUNG_PERSON
 from waymark.identity.oidc import PROVIDER
-from waymark.identity.permissions import PUBLIC, current_actor, requires
-from waymark.identity.sessions import COOKIE, clear_session_cookie, session_create, session_end, set_session_cookie
+from waymark.identity.passphrase import HasherBusy
+from waymark.identity.permissions import MY_DATA, PUBLIC, current_actor, requires, signed_in_actor
+from waymark.identity.sessions import (
+    COOKIE,
+    clear_session_cookie,
+    handle,
+    session_create,
+    session_end,
+    sessions_end_others,
+    sessions_of,
+    set_session_cookie,
+)
 from waymark.web.forms import FieldError, RawFormDep, parse_form
 from waymark.web.requests import client_ip, public_base_url, safe_next
 from waymark.web.templating import render
@@ -29,10 +40,20 @@ NEXT_KEY = "waymark_next"
 def _signed_in_redirect(request: Request, user: Any, next_url: str) -> Response:
     settings = request.app.state.settings
     with request.app.state.db.session() as session:
-        token = session_create(session, user=user, settings=settings)
+        token = session_create(session, user=user, settings=settings, device=request.headers.get("user-agent", ""))
         session.commit()
     response = RedirectResponse(next_url, status_code=303)
     set_session_cookie(response, token, user=user, settings=settings)
+    if user.kind == YOUNG_PERSON:  # this browser is now one the account trusts
+        response.set_cookie(
+            service.DEVICE_COOKIE,
+            service.device_token(user, settings=settings),
+            max_age=365 * 24 * 60 * 60,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+            path="/login",
+        )
     return response
 
 
@@ -62,7 +83,7 @@ def login_page(request: Request, next: str = "", signed_out: bool = False) -> Re
 def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
     form = parse_form(LoginForm, raw, messages=LOGIN_MESSAGES)
     next_url = safe_next(form.values.get("next"))
-    status = 422
+    status, headers = 422, {}
     if form.ok and form.data is not None:
         try:
             user = service.young_person_sign_in(
@@ -71,18 +92,24 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
                 passphrase=form.data.passphrase,
                 ip=client_ip(request),
                 settings=request.app.state.settings,
+                device=request.cookies.get(service.DEVICE_COOKIE),
             )
             session.commit()
             return _signed_in_redirect(request, user, next_url)
         except service.Throttled as exc:
             form.add_error("passphrase", exc.message)
-            status = 429
+            status, headers = 429, {"retry-after": str(exc.retry_after)}
+        except HasherBusy:
+            form.add_error("passphrase", m.SIGN_IN_BUSY)
+            status, headers = 503, {"retry-after": "30"}
         except service.SignInFailed as exc:
             form.add_error("passphrase", exc.message)
     form.values.pop("passphrase", None)  # never echo a passphrase back
-    return render(
+    response = render(
         request, "identity/login.html", {"form": form, "next": next_url, "signed_out": False}, status_code=status
     )
+    response.headers.update(headers)
+    return response
 
 
 @router.post("/logout", dependencies=[requires(PUBLIC)])
@@ -159,10 +186,10 @@ JOIN_MESSAGES = {
 
 
 def _join_throttle(session: Any, request: Request) -> None:
+    """Every look at an invite code counts, shown (GET) or sent (POST), so codes
+    cannot be guessed by either."""
     settings = request.app.state.settings
-    service.throttle_check(
-        session, keys_and_limits=[(f"join:{client_ip(request)}", settings.login_ip_limit)], settings=settings
-    )
+    service.throttle(session, key=f"join:{client_ip(request)}", limit=settings.login_ip_limit, settings=settings)
 
 
 @router.get("/join/{code}", dependencies=[requires(PUBLIC)])
@@ -171,8 +198,6 @@ def join_page(request: Request, code: str, session: SessionDep) -> Response:
         _join_throttle(session, request)
         _invite, user = service.invite_open(session, code=code)
     except service.IdentityError as exc:
-        if isinstance(exc, service.InviteInvalid):
-            service.throttle_record_failure(session, keys=[f"join:{client_ip(request)}"])
         return render(
             request,
             "identity/join_problem.html",
@@ -203,8 +228,35 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
             return _signed_in_redirect(request, user, "/?welcome=1")
         except service.InviteInvalid as exc:
             return render(request, "identity/join_problem.html", {"message": exc.message}, status_code=404)
+        except HasherBusy:
+            form.add_error("passphrase", m.SIGN_IN_BUSY)
         except InputError as exc:
             form.add_error(exc.field, exc.message)
     for secret in ("passphrase", "confirm"):
         form.values.pop(secret, None)
     return render(request, "identity/join.html", {"form": form, "young_person": user, "code": code}, status_code=422)
+
+
+# -------------------------------------------------------------- own devices
+@router.get("/me/devices", dependencies=[requires(MY_DATA)])
+def devices(request: Request, session: SessionDep, ended: int = 0) -> Response:
+    """A young person's signed-in phones and computers, each of which they can sign out."""
+    actor = signed_in_actor(request)
+    rows = sessions_of(session, user_id=actor.user_id)
+    return render(
+        request,
+        "identity/devices.html",
+        {"sessions": rows, "current": actor.session_hash, "handle": handle, "ended": min(max(ended, 0), 99)},
+    )
+
+
+@router.post("/me/devices/end", dependencies=[requires(MY_DATA)])
+def devices_end(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    actor = signed_in_actor(request)
+    chosen = str(raw.get("device", ""))[:20]
+    ended = sessions_end_others(
+        session, user_id=actor.user_id, keep_hash=actor.session_hash, only=None if chosen == "others" else chosen
+    )
+    audit_record(session, actor=actor, action="session.end_others", detail={"ended": ended})
+    session.commit()
+    return RedirectResponse(f"/me/devices?ended={ended}", status_code=303)

@@ -7,26 +7,28 @@ Failures are the exceptions below, each carrying a message constant for the page
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
-from waymark import clock
+from waymark import clock, ratelimit
 from waymark.audit.service import audit_record
 from waymark.errors import Forbidden, InputError, NotFound
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
-from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, Invite, LoginFailure, Tenant, User, UserRole
+from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, AuthSession, Invite, Tenant, User, UserRole
 from waymark.identity.passphrase import (
     USERNAME_RE,
     hash_passphrase,
     needs_rehash,
     passphrase_problem,
+    sign_in_slot,
     verify_passphrase,
 )
 from waymark.identity.permissions import COUNCIL_RECORDS_VIEW
@@ -46,7 +48,9 @@ class SignInFailed(IdentityError):
 
 
 class Throttled(IdentityError):
-    pass
+    def __init__(self, message: str, *, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InviteInvalid(IdentityError):
@@ -58,39 +62,73 @@ class StaffNotRecognised(IdentityError):
 
 
 # ------------------------------------------------------------------ throttling
-def throttle_check(session: Session, *, keys_and_limits: Sequence[tuple[str, int]], settings: Settings) -> None:
-    """Raise ``Throttled`` if any key has reached its limit of failures in the window."""
-    since = clock.now() - timedelta(seconds=settings.login_window_seconds)
-    for key, limit in keys_and_limits:
-        query = select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key, LoginFailure.at >= since)
-        if int(session.exec(query).one()) >= limit:
-            raise Throttled(m.TOO_MANY_TRIES)
-
-
-def throttle_record_failure(session: Session, *, keys: Sequence[str]) -> None:
-    now = clock.now()
-    for key in keys:
-        session.add(LoginFailure(key=key, at=now))
-    session.commit()
+def throttle(session: Session, *, key: str, limit: int, settings: Settings, grows: bool = False) -> None:
+    """Count one attempt at ``key`` (atomically, before the work) and raise
+    ``Throttled`` past ``limit`` in the login window. Commits."""
+    window = timedelta(seconds=settings.login_window_seconds)
+    decision = ratelimit.hit(session, key, limit=limit, window=window, grows=grows)
+    if not decision.allowed:
+        raise Throttled(m.TOO_MANY_TRIES, retry_after=decision.retry_after)
 
 
 # ------------------------------------------------------------- young people
-def young_person_sign_in(session: Session, *, username: str, passphrase: str, ip: str, settings: Settings) -> User:
-    """Check a young person's username and passphrase, with throttling per account and
-    per IP address. Raises ``Throttled`` or ``SignInFailed`` (the same message whether
-    or not the username exists)."""
+# OWASP's device cookie: a browser that has signed in to an account carries a token
+# bound to that account and its passphrase. Its failures count against that token
+# alone, so guesses from other devices never slow the owner's own phone; every other
+# device is counted per account and per address, in windows that grow. A new
+# passphrase (a new invite) turns every earlier device token off.
+DEVICE_COOKIE = "waymark_device"
+
+
+def _device_mac(secret: str, user: User, nonce: str) -> str:
+    bound = hashlib.sha256((user.passphrase_hash or "").encode()).hexdigest()
+    return hmac.new(secret.encode(), f"{user.id}:{nonce}:{bound}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def device_token(user: User, *, settings: Settings) -> str:
+    """A new device token for a browser that has just signed in as ``user``."""
+    assert settings.secret_key is not None
+    nonce = secrets.token_urlsafe(12)
+    return f"{nonce}.{_device_mac(settings.secret_key.get_secret_value(), user, nonce)}"
+
+
+def _trusted_device(token: str | None, user: User | None, settings: Settings) -> str | None:
+    """The device's nonce if ``token`` is this account's, for its current passphrase."""
+    if not token or user is None or len(token) > 80 or "." not in token:
+        return None
+    assert settings.secret_key is not None
+    nonce, mac = token.split(".", 1)
+    expected = _device_mac(settings.secret_key.get_secret_value(), user, nonce)
+    return nonce if hmac.compare_digest(mac, expected) else None
+
+
+def young_person_sign_in(
+    session: Session, *, username: str, passphrase: str, ip: str, settings: Settings, device: str | None = None
+) -> User:
+    """Check a young person's username and passphrase. Each attempt is counted before
+    the passphrase is checked: against the device token when it is this account's
+    (``device``), otherwise per account and per IP address. Raises ``Throttled``,
+    ``HasherBusy`` (too many sign-ins at once) or ``SignInFailed`` (the same message,
+    and the same time, whether or not the username exists)."""
     username = username.strip().lower()
-    account_key, ip_key = f"yp:{username}"[:120], f"ip:{ip}"[:120]
-    throttle_check(
-        session,
-        keys_and_limits=[(account_key, settings.login_account_limit), (ip_key, settings.login_ip_limit)],
-        settings=settings,
-    )
     user = session.exec(select(User).where(User.username == username, User.kind == YOUNG_PERSON)).first()
-    ok = verify_passphrase(user.passphrase_hash if user else None, passphrase)
+    nonce = _trusted_device(device, user, settings)
+    keys = (
+        [(f"signin-device:{nonce}", settings.login_device_limit)]
+        if nonce
+        else [
+            (f"signin-account:{username}", settings.login_account_limit),
+            (f"signin-ip:{ip}", settings.login_ip_limit),
+        ]
+    )
+    for key, limit in keys:
+        throttle(session, key=key, limit=limit, settings=settings, grows=True)
+    with sign_in_slot():
+        ok = verify_passphrase(user.passphrase_hash if user else None, passphrase)
     if not ok or user is None or not user.is_active:
-        throttle_record_failure(session, keys=[account_key, ip_key])
         raise SignInFailed(m.SIGN_IN_FAILED)
+    for key, _limit in keys:
+        ratelimit.forgive(session, key)  # counted as a failure only if it failed
     assert user.passphrase_hash is not None
     if needs_rehash(user.passphrase_hash):
         user.passphrase_hash = hash_passphrase(passphrase)
@@ -406,6 +444,9 @@ def invite_accept(session: Session, *, code: str, username: str | None, passphra
     user.username = chosen
     user.passphrase_hash = hash_passphrase(passphrase)
     session.add(user)
+    # A new passphrase is what an adviser gives for a lost or stolen phone: every
+    # browser signed in before stops working (device tokens are bound to the old one).
+    session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user.id))
     audit_record(
         session,
         action="invite.accept",

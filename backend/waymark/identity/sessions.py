@@ -27,8 +27,49 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_create(session: Session, *, user: User, settings: Settings) -> str:
-    """Start a session for ``user``; returns the token for the cookie. Caller commits."""
+def device_label(user_agent: str) -> str:
+    """A coarse name for a browser, so a young person can tell their devices apart
+    ("Chrome on Android"); never the full user-agent string."""
+    ua = user_agent.lower()
+    system = next(
+        (
+            name
+            for key, name in (
+                ("android", "Android"),
+                ("iphone", "iPhone"),
+                ("ipad", "iPad"),
+                ("windows", "Windows"),
+                ("mac os", "Mac"),
+                ("cros", "Chromebook"),
+                ("linux", "Linux"),
+            )
+            if key in ua
+        ),
+        "",
+    )
+    browser = next(
+        (
+            name
+            for key, name in (
+                ("edg/", "Edge"),
+                ("samsungbrowser", "Samsung Internet"),
+                ("firefox", "Firefox"),
+                ("crios", "Chrome"),
+                ("chrome", "Chrome"),
+                ("safari", "Safari"),
+            )
+            if key in ua
+        ),
+        "",
+    )
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system
+
+
+def session_create(session: Session, *, user: User, settings: Settings, device: str = "") -> str:
+    """Start a session for ``user``; returns the token for the cookie. Caller commits.
+    ``device`` is the browser's user-agent; only a coarse label is kept."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
     if user.kind == YOUNG_PERSON:
@@ -44,9 +85,37 @@ def session_create(session: Session, *, user: User, settings: Settings) -> str:
             last_seen_at=now,
             expires_at=now + timedelta(seconds=absolute),
             idle_seconds=idle,
+            device=device_label(device),
         )
     )
     return token
+
+
+def sessions_of(session: Session, *, user_id: int) -> list[AuthSession]:
+    """A person's signed-in browsers that have not expired, most recently used first."""
+    now = clock.now()
+    rows = session.exec(
+        select(AuthSession).where(AuthSession.user_id == user_id).order_by(col(AuthSession.last_seen_at).desc())
+    ).all()
+    return [r for r in rows if now < r.expires_at and now < r.last_seen_at + timedelta(seconds=r.idle_seconds)]
+
+
+def handle(row: AuthSession) -> str:
+    """How a page names one session: the start of its token's hash (the hash itself
+    cannot be turned back into a token)."""
+    return row.id_hash[:16]
+
+
+def sessions_end_others(session: Session, *, user_id: int, keep_hash: str, only: str | None = None) -> int:
+    """End the person's other sessions (or only the one whose handle is ``only``).
+    Never the current one. Returns how many ended; the caller commits."""
+    ended = 0
+    for row in session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all():
+        if row.id_hash == keep_hash or (only is not None and handle(row) != only):
+            continue
+        session.delete(row)
+        ended += 1
+    return ended
 
 
 def session_end(session: Session, *, token: str | None) -> None:

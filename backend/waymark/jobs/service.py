@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from waymark import clock
+from waymark.errors import described
 from waymark.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,10 @@ def run_due(session: Session, *, limit: int = 100) -> int:
             session.commit()
         except Exception as exc:  # a failing job must not stop the others
             session.rollback()
-            log.exception("job %s (%s) failed, attempt %s", job_id, kind, attempts)
+            log.error("job %s (%s) failed, attempt %s: %s", job_id, kind, attempts, described(exc))
             job = session.get(Job, job_id)
             assert job is not None
-            job.last_error, job.locked_until = f"{type(exc).__name__}: {exc}"[:2000], None
+            job.last_error, job.locked_until = described(exc)[:2000], None
             if attempts >= job.max_attempts:
                 job.failed_at = clock.now()
             else:
@@ -143,8 +144,8 @@ class Worker(threading.Thread):
                 self.run_once()
             except IntegrityError:
                 log.warning("job run clashed with another worker; trying again")
-            except Exception:
-                log.exception("job runner failed; trying again in %ss", self.interval)
+            except Exception as exc:
+                log.error("job runner failed; trying again in %ss: %s", self.interval, described(exc))
             self.stopped.wait(self.interval)
 
     def stop(self) -> None:

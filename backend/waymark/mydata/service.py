@@ -20,14 +20,14 @@ from sqlalchemy import ColumnElement, MetaData, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 import waymark.models  # noqa: F401  (every table, so the metadata is complete)
-from waymark import clock
+from waymark import clock, ratelimit
 from waymark.audit.models import AuditEvent
 from waymark.audit.service import audit_record
 from waymark.consultations.models import Answer, Response
 from waymark.contacts.models import AboutMe, Contact, ContactStatus, Handover, ReachRequest
 from waymark.entitlements.models import EntitlementMark, FactsReport, YoungPersonFacts
 from waymark.identity.actor import Actor
-from waymark.identity.models import YOUNG_PERSON, Assignment, AuthSession, Invite, LoginFailure, User
+from waymark.identity.models import YOUNG_PERSON, Assignment, AuthSession, Invite, User
 from waymark.identity.permissions import Forbidden
 from waymark.notifications.models import Notification, PushSubscription
 from waymark.outbox.models import SubmissionReceipt
@@ -299,7 +299,7 @@ PARTS: tuple[Part, ...] = (
         "sessions",
         AuthSession,
         _own(AuthSession.user_id),
-        ("created_at", "last_seen_at", "expires_at"),
+        ("created_at", "last_seen_at", "expires_at", "device"),
     ),
     # The date and whether the safeguarding lead has seen it; the council keeps the rest.
     Part(
@@ -323,7 +323,8 @@ NOT_PERSONAL: dict[str, str] = {
     "user_role": "which role an account has (young person); nothing about them",
     "job": "background work; payloads hold ids of rows, which go with those rows",
     "submission_receipt": "idempotency receipts for forms; a deleted account's are deleted with it",
-    "login_failure": "a security counter of failed sign-ins, keyed by username; deleted with the account",
+    "rate_count": "security counters of attempts, keyed by a hash of the username or address; "
+    "the account's is deleted with it",
     "offer": "offers from organisations, the same for every young person",
     "consultation": "what the council asks; its title is given with the young person's answers",
     "consultation_question": "the questions; their text is given with the young person's answers",
@@ -459,7 +460,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
         if part is not None:
             session.execute(delete(part.model).where(part.mine(me)).execution_options(synchronize_session=False))
     if person.username:
-        session.execute(delete(LoginFailure).where(col(LoginFailure.key) == f"yp:{person.username}"[:120]))
+        ratelimit.forget(session, f"signin-account:{person.username}")
     # Receipts of consultation forms sent by or for this person (consultations.routes).
     session.execute(delete(SubmissionReceipt).where(col(SubmissionReceipt.action).like(f"consultation:%:{me}")))
     # Ended yesterday, so the account leaves its worker's caseload at once.

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from waymark import clock
 from waymark.jobs import service as jobs
+from waymark.notifications import outbound
 from waymark.notifications.models import PUSH_KINDS, Notification, PushSubscription
 from waymark.settings import Settings
 from waymark.vapid import VapidKeys, new_vapid_keys  # noqa: F401 (where the keys are made)
@@ -80,6 +81,10 @@ def _check_key(value: Any, length: int) -> str:
     return value
 
 
+def _allow_local(settings: Settings) -> bool:
+    return settings.demo_mode or settings.push_allow_local
+
+
 def subscribe(
     session: Session,
     *,
@@ -95,8 +100,7 @@ def subscribe(
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     if not isinstance(endpoint, str) or len(endpoint) > 1000:
         raise BadSubscription("endpoint")
-    allowed = ("https://", "http://127.0.0.1:") if settings.demo_mode or settings.push_allow_local else ("https://",)
-    if not endpoint.startswith(allowed):
+    if outbound.endpoint_problem(endpoint, allow_local=_allow_local(settings)):
         raise BadSubscription("endpoint")
     p256dh, auth = _check_key(keys.get("p256dh"), 65), _check_key(keys.get("auth"), 16)
     chosen = [k for k in PUSH_KINDS if k in set(kinds)]
@@ -160,7 +164,10 @@ def _send(session: Session, payload: dict[str, Any]) -> None:
     group = str(payload.get("group", "other"))
     title = translations(row.lang or "en").gettext(TITLES.get(group, TITLES["other"]))
     message = json.dumps({"title": title, "url": str(payload.get("link", "/inbox"))[:200]})
+    allow_local = _allow_local(settings)
     try:
+        if outbound.endpoint_problem(row.endpoint, allow_local=allow_local):
+            raise outbound.BlockedEndpoint("push endpoint is not a public https address")
         webpush(
             {"endpoint": row.endpoint, "keys": {"p256dh": row.p256dh, "auth": row.auth}},
             data=message,
@@ -169,7 +176,12 @@ def _send(session: Session, payload: dict[str, Any]) -> None:
             ttl=TTL_SECONDS.get(group, 86400),
             headers={"Urgency": URGENCY.get(group, "normal")},
             timeout=10,
+            requests_session=outbound.guarded_session(allow_local=allow_local),
         )
+    except outbound.BlockedEndpoint:
+        log.warning("push endpoint for subscription %s is not a public address; subscription removed", row.id)
+        session.delete(row)
+        return
     except WebPushException as exc:
         status = exc.response.status_code if exc.response is not None else None
         if status in (404, 410):

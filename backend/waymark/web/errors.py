@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from waymark.errors import Forbidden, NotFound, NotSignedIn
+from waymark.errors import Forbidden, NotFound, NotSignedIn, described
 from waymark.web.i18n import N_
 from waymark.web.templating import render
 
@@ -95,5 +95,5 @@ def install(app: FastAPI, *, load_actor: Callable[[Request], Any]) -> None:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.error("unhandled error on %s %s: %s", request.method, request.url.path, described(exc))
         return error_response(request, 500)
