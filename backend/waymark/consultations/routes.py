@@ -25,6 +25,7 @@ from waymark.identity.permissions import (
 from waymark.outbox import service as outbox
 from waymark.outbox.models import SubmissionReceipt
 from waymark.web.forms import ParsedForm
+from waymark.web.jsonbody import read_json
 from waymark.web.params import RecordId
 from waymark.web.templating import render
 
@@ -162,7 +163,7 @@ def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key
 
 
 # ---------------------------------------------------------------- outbox API
-OUTBOX_ROUTES = [(re.compile(r"^/consultations/(\d+)$"), submit_answers)]
+OUTBOX_ROUTES = [(re.compile(r"^/consultations/([1-9]\d{0,8})$"), submit_answers)]  # ids fit an int
 
 
 class OutboxItem(BaseModel):
@@ -177,8 +178,8 @@ async def outbox_replay(request: Request, session: SessionDep) -> Response:
     key in ``Idempotency-Key``. 200 with where to go next (also for a replay already
     taken), 422 for a key reused with other answers or answers that break a rule."""
     try:
-        item = OutboxItem.model_validate(await request.json())
-    except ValueError:
+        item = OutboxItem.model_validate(await read_json(request))
+    except ValueError:  # BadJson, or pydantic's ValidationError
         return JSONResponse({"error": "bad_request"}, status_code=400)
     key = request.headers.get("idempotency-key", "")
     fields = {**item.fields, "idempotency_key": [key]}

@@ -31,7 +31,7 @@ from waymark.identity.permissions import (
     signed_in_actor,
 )
 from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
-from waymark.web.params import RecordId
+from waymark.web.params import MAX_ID, RecordId
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -314,7 +314,7 @@ def change_worker_page(request: Request, young_person_id: RecordId, session: Ses
 
 
 class ChangeForm(BaseModel):
-    worker: int = Field(default=0, ge=1)
+    worker: int = Field(default=0, ge=1, le=MAX_ID)
 
 
 @router.post(BASE + "/worker", dependencies=[requires(ASSIGNMENTS_MANAGE)])

@@ -17,6 +17,7 @@ from waymark.covenant import messages as m
 from waymark.covenant import models
 from waymark.covenant.service import OfferInput
 from waymark.web.forms import FieldError, date_field
+from waymark.web.params import MAX_ID
 
 HONEYPOT = "fax_number"  # hidden from people by CSS; bots fill it in
 MIN_SECONDS = 3
@@ -106,7 +107,7 @@ class OfferForm(BaseModel):
 class SubmissionForm(OfferForm):
     """What an organisation sends: the offer, which council, and how to reach them."""
 
-    council: int = Field(default=0, ge=1)
+    council: int = Field(default=0, ge=1, le=MAX_ID)
     contact_email: str = Field(min_length=1, max_length=models.EMAIL_MAX)
 
     @field_validator("contact_email", mode="before")

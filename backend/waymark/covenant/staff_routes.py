@@ -15,7 +15,7 @@ from waymark.covenant.routes import CONTEXT
 from waymark.db import SessionDep
 from waymark.identity.permissions import OFFERS_REVIEW, requires, signed_in_actor
 from waymark.web.forms import ParsedForm, RawFormDep, parse_form
-from waymark.web.params import RecordId
+from waymark.web.params import MAX_ID, RecordId
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff")
@@ -68,7 +68,7 @@ def review(request: Request, offer_id: RecordId, session: SessionDep) -> Respons
 
 
 class VersionForm(BaseModel):
-    version: int = Field(default=0, ge=0)
+    version: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 class EditForm(forms.OfferForm, VersionForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from waymark.notifications import messages as m
 from waymark.notifications import push, service
 from waymark.notifications.models import PUSH_KINDS
 from waymark.web.i18n import request_locale, translations
+from waymark.web.jsonbody import BadJson, read_json
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -54,9 +54,9 @@ async def push_subscribe(request: Request, session: SessionDep) -> Response:
     if not push.enabled(request.app.state.settings):
         return JSONResponse({"error": "push_not_set_up"}, status_code=409)
     try:
-        body: Any = json.loads(await request.body() or b"null")
-    except ValueError:
-        body = None
+        body: Any = await read_json(request)
+    except BadJson:
+        return JSONResponse({"error": "bad_request"}, status_code=400)
     if not isinstance(body, dict) or not isinstance(body.get("subscription"), dict):
         return JSONResponse({"error": "bad_subscription"}, status_code=422)
     kinds = [k for k in body.get("kinds", []) if isinstance(k, str)] if isinstance(body.get("kinds"), list) else []

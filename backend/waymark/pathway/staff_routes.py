@@ -27,7 +27,7 @@ from waymark.pathway import messages as m
 from waymark.pathway import service
 from waymark.pathway.headings import PLAN_CONTEXT
 from waymark.web.forms import ParsedForm, RawFormDep, date_field, parse_form
-from waymark.web.params import RecordId
+from waymark.web.params import MAX_ID, RecordId
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff")
@@ -54,7 +54,7 @@ class StepForm(BaseModel):
     owner_name: str = Field(default="", max_length=80)
     due_on: date | None = None
     status: str = Field(default="not_started", max_length=20)
-    version: int = Field(default=0, ge=0)
+    version: int = Field(default=0, ge=0, le=MAX_ID)
 
     @field_validator("due_on", mode="before")
     @classmethod
@@ -153,7 +153,7 @@ def step_edit(
 
 class StatusForm(BaseModel):
     status: str = Field(max_length=20)
-    version: int = Field(ge=0)
+    version: int = Field(ge=0, le=MAX_ID)
 
 
 @router.post("/young-people/{young_person_id}/plan/steps/{step_id}/status", dependencies=[requires(PLAN_EDIT)])

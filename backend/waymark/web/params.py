@@ -5,4 +5,5 @@ from typing import Annotated
 
 from fastapi import Path
 
-RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+MAX_ID = 2_147_483_647  # the largest id a database integer column holds
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
