@@ -23,6 +23,11 @@ def today() -> date:
     return now().date()
 
 
+def start_of_day() -> datetime:
+    """Midnight UTC today: a time that says only which day."""
+    return now().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def freeze(at: datetime) -> None:
     global _frozen
     _frozen = at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from waymark.admin.models import ImportRun  # noqa: F401
 from waymark.audit.models import AuditEvent  # noqa: F401
-from waymark.consultations.models import Answer, Consultation, Question, Response  # noqa: F401
+from waymark.consultations.models import Answer, AnsweredMarker, Consultation, Question, Response  # noqa: F401
 from waymark.contacts.models import AboutMe, Contact, ContactStatus, Handover, ReachRequest  # noqa: F401
 from waymark.covenant.models import Offer  # noqa: F401
 from waymark.entitlements.models import (  # noqa: F401

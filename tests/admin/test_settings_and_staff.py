@@ -284,3 +284,27 @@ def test_council_requiring_mfa_refuses_a_sign_in_without_it(client, db_session, 
     assert event.detail["reason"] == "no_mfa" and event.detail["amr"] == ["pwd"]
     allowed = oidc_sign_in(client, email, {"email": email, "email_verified": True, "amr": ["pwd", "mfa"]}, oidc_issuer)
     assert allowed.status_code == 303
+
+
+def test_an_admin_cannot_give_themselves_a_role_and_the_other_admins_are_told(db_session, world):
+    """An admin who gave themselves the manager role could then open any record."""
+    from waymark.notifications.models import Notification
+
+    actor = admin_actor(db_session, world)
+    admin = world.staff_by_role["admin"]
+    second = factories.make_staff(db_session, world.a, "admin")
+    values = {"full_name": admin.full_name, "email": admin.email}
+    with pytest.raises(InputError) as caught:
+        service.staff_save(db_session, actor=actor, values=values, roles=["admin", "manager"], user_id=admin.id)
+    assert caught.value.errors == {"roles": m.SELF_ROLES}
+    held = db_session.exec(select(UserRole.role).where(UserRole.user_id == admin.id)).all()
+    assert sorted(held) == ["admin"]
+    told = db_session.exec(select(Notification).where(Notification.kind == "staff_self_roles")).all()
+    assert [n.user_id for n in told] == [second.id]
+    refused = db_session.exec(select(AuditEvent).where(AuditEvent.action == "staff.self_roles_refused")).one()
+    assert refused.detail == {"roles": ["manager"]}
+    # Another admin may make the change.
+    other = factories.actor(db_session, second)
+    service.staff_save(db_session, actor=other, values=values, roles=["admin", "manager"], user_id=admin.id)
+    held = db_session.exec(select(UserRole.role).where(UserRole.user_id == admin.id)).all()
+    assert sorted(held) == ["admin", "manager"]

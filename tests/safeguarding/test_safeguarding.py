@@ -21,6 +21,7 @@ from waymark.moderation import service as moderation
 from waymark.notifications.models import Notification
 from waymark.outbox import service as outbox
 from waymark.safeguarding import detect
+from waymark.safeguarding import service as safeguarding_service
 from waymark.safeguarding.models import SafeguardingAlert
 from waymark.settings import ROOT, Settings
 
@@ -142,6 +143,30 @@ def test_the_email_goes_through_a_real_smtp_server_without_the_words(db_session,
     assert to == ["alex.lead@a.example"] and "Subject: Waymark safeguarding alert" in content
     assert "pills" not in content and "/staff/safeguarding#alert-" in content
     assert db_session.exec(select(SafeguardingAlert)).one().emailed_at is not None
+
+
+def test_a_crash_after_sending_resends_the_same_message_soon(db_session, world, lead, smtp):
+    """After a crash between sending and recording the job done, the email went again
+    five minutes later as a new message. Now its Message-ID is stable (mail systems
+    see the duplicate) and a stuck urgent job is taken over in under a minute."""
+    from datetime import timedelta
+
+    from waymark.jobs.models import Job
+
+    lead.email = "alex.lead@a.example"
+    db_session.add(lead)
+    db_session.commit()
+    submit(db_session, world, RISK)
+    job = db_session.exec(select(Job).where(Job.kind == "safeguarding.email")).one()
+    claimed = jobs._claim(db_session)  # a worker takes it...
+    assert claimed.id == job.id and claimed.locked_until - clock.now() < timedelta(minutes=1)
+    safeguarding_service._email_job(db_session, dict(claimed.payload))  # ...sends, and dies before "done"
+    db_session.rollback()  # what the crash loses: "emailed" and "done"
+    clock.advance(timedelta(seconds=50))
+    assert jobs.run_due(db_session) >= 1  # another worker takes the stuck job over
+    first, second = (content for _to, content in smtp.messages[:2])
+    ids = [line for text in (first, second) for line in text.splitlines() if line.lower().startswith("message-id:")]
+    assert len(ids) == 2 and ids[0] == ids[1] and f"safeguarding-alert-{job.payload['alert_id']}@" in ids[0]
 
 
 @pytest.mark.clock_start("2026-11-23T22:00")  # a Monday evening

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from waymark.admin import importer, invites, progress
 from waymark.admin import messages as m
 from waymark.admin.models import RUNNING, ImportRun
+from waymark.audit.service import audit_list_view
 from waymark.db import SessionDep
 from waymark.identity.actor import Actor
 from waymark.identity.permissions import COUNCIL_ADMIN, requires, signed_in_actor
@@ -154,11 +155,13 @@ def invites_page(request: Request, session: SessionDep) -> Response:
     actor = signed_in_actor(request)
     show_all = request.query_params.get("show") == "all"
     rows = invites.invite_rows(session, actor=actor, only_without_account=not show_all)
+    shown = rows[:ROWS_SHOWN]
+    audit_list_view(session, actor=actor, page="invites", young_person_ids=[r.young_person.id for r in shown])
     return render(
         request,
         "admin/invites.html",
         {
-            "rows": rows[:ROWS_SHOWN],
+            "rows": shown,
             "total": len(rows),
             "show_all": show_all,
             "batch": invites.BATCH,

@@ -22,6 +22,7 @@ TEXT_TOO_LONG = N_("This must be %(max)s characters or fewer")
 FULL_NAME_REQUIRED = N_("Enter their full name")
 ROLES_REQUIRED = N_("Choose at least one role")
 ROLE_UNKNOWN = N_("Choose roles from the list")
+SELF_ROLES = N_("You cannot give yourself a new role. Ask another admin to do it")
 LAST_ADMIN = N_("Your council must keep at least one active admin. Make someone else an admin first")
 SELF_DEACTIVATE = N_("You cannot turn off your own account. Ask another admin")
 HAS_CASELOAD = N_(

@@ -21,6 +21,7 @@ from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
 from waymark.identity.service import NotFound, assignment_current_on, staff_with_roles
+from waymark.notifications import service as notifications
 from waymark.safeguarding import service as safeguarding
 
 
@@ -223,6 +224,36 @@ def staff_get(session: Session, *, actor: Actor, user_id: int) -> StaffRow:
 STAFF_TEXT_LIMITS = {"full_name": 160, "team": 80, "phone": 40, "availability": 120}
 
 
+def _refuse_new_roles_for_self(session: Session, *, actor: Actor, chosen: list[str]) -> None:
+    """An admin who gave themselves the manager role could open any record. Taking a
+    role off oneself is allowed; adding one is refused, and the council's other admins
+    are told (the refusal is committed, so it is kept)."""
+    held = set(session.exec(select(UserRole.role).where(UserRole.user_id == actor.user_id)).all())
+    added = sorted(set(chosen) - held)
+    if not added:
+        return
+    audit_record(
+        session,
+        actor=actor,
+        action="staff.self_roles_refused",
+        object_type="user",
+        object_id=actor.user_id,
+        detail={"roles": added},
+    )
+    for other in staff_with_roles(session, tenant_id=actor.tenant_id, roles=roles_with(COUNCIL_ADMIN)):
+        if other.id is not None and other.id != actor.user_id:
+            notifications.notify(
+                session,
+                tenant_id=actor.tenant_id,
+                user_id=other.id,
+                kind="staff_self_roles",
+                link=f"/staff/admin/staff/{actor.user_id}",
+                params={"name": actor.display_name},
+            )
+    session.commit()
+    raise InputError("roles", m.SELF_ROLES)
+
+
 def staff_save(
     session: Session, *, actor: Actor, values: dict[str, str], roles: list[str], user_id: int | None = None
 ) -> User:
@@ -263,6 +294,8 @@ def staff_save(
         errors["roles"] = m.LAST_ADMIN
     if errors:
         raise InputError.of(errors, params)
+    if user is not None and user.id == actor.user_id:
+        _refuse_new_roles_for_self(session, actor=actor, chosen=chosen)
 
     before = None
     if user is None:

@@ -36,6 +36,24 @@ def audit_record(
     return event
 
 
+LIST_IDS_KEPT = 1000  # ids named in one list-view entry; the count is always exact
+
+
+def audit_list_view(session: Session, *, actor: Actor, page: str, young_person_ids: Sequence[int | None]) -> None:
+    """A page that lists young people's names was read: one entry naming the page and
+    whose names it showed. Commits (pages that only show have nothing else to commit)."""
+    ids = sorted({i for i in young_person_ids if i is not None})
+    audit_record(
+        session,
+        actor=actor,
+        action="young_people.list_view",
+        object_type="page",
+        object_id=page,
+        detail={"count": len(ids), "young_person_ids": ids[:LIST_IDS_KEPT]},
+    )
+    session.commit()
+
+
 def audit_events_for_tenant(
     session: Session, *, actor: Actor, subject_id: int | None = None, limit: int = 100
 ) -> Sequence[AuditEvent]:

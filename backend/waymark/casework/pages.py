@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from waymark.audit.service import audit_list_view
 from waymark.consultations import service as consultations
 from waymark.contacts import messages as contact_messages
 from waymark.contacts import service as contacts
@@ -80,6 +81,7 @@ def caseload_page(request: Request, session: Any) -> Response:
         session, young_person_ids=[e.young_person.id for e in entries if e.young_person.id is not None]
     )
     handovers = contacts.open_handovers(session, worker_id=actor.user_id)
+    audit_list_view(session, actor=actor, page="caseload", young_person_ids=[e.young_person.id for e in entries])
     summary = contacts.caseload_summary(
         session,
         tenant=identity_service.tenant_get(session, tenant_id=actor.tenant_id),

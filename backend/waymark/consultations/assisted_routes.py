@@ -52,7 +52,10 @@ def _assisted_page(
             "consultation": consultation,
             "questions": service.questions_of(session, consultation_id),
             "answered": service.already_answered(
-                session, consultation_id=consultation_id, young_person_id=young_person_id
+                session,
+                consultation_id=consultation_id,
+                young_person_id=young_person_id,
+                secret=request.app.state.secret_bytes,
             ),
             "state": service.status(consultation),
             "mode": "standard",

@@ -71,6 +71,18 @@ class Question(SQLModel, table=True):
     required: bool = False
 
 
+class AnsweredMarker(SQLModel, table=True):
+    """That someone answered a consultation, without saying who or which response: an
+    HMAC of the person and the consultation under the app's secret. It lets the app
+    refuse a second answer, anonymous ones included, and holds no time and no link to
+    the response, so nothing in the database ties an anonymous answer to its account."""
+
+    __tablename__ = "consultation_answered_marker"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    marker: str = Field(primary_key=True, max_length=64)
+
+
 class Response(SQLModel, table=True):
     """One young person's answers to one consultation."""
 

@@ -61,7 +61,10 @@ def _answer_page(
             "consultation": consultation,
             "questions": service.questions_of(session, consultation_id),
             "answered": service.already_answered(
-                session, consultation_id=consultation_id, young_person_id=actor.user_id
+                session,
+                consultation_id=consultation_id,
+                young_person_id=actor.user_id,
+                secret=request.app.state.secret_bytes,
             ),
             "state": service.status(consultation),
             "mode": mode,
@@ -115,7 +118,7 @@ def submit_answers(
         key=key,
         action=receipt_action(consultation_id, None if anonymous else actor.user_id),
         fields=fields,
-        result_url=f"/consultations/{consultation_id}/thanks?key={key}",
+        result_url=f"/consultations/{consultation_id}/thanks",  # the key goes in a cookie, not the URL
         run=run,
     )
 
@@ -136,12 +139,32 @@ async def consultation_submit(request: Request, consultation_id: RecordId, sessi
         )
     except outbox.BadKey:
         raise HTTPException(400) from None
-    return RedirectResponse(location, status_code=303)
+    return _thanks_cookie(RedirectResponse(location, status_code=303), request, consultation_id, key)
+
+
+THANKS_COOKIE = "waymark_thanks"
+
+
+def _thanks_cookie(response: Response, request: Request, consultation_id: int, key: str) -> Response:
+    """The thanks page (with an anonymous answer's resume code) opens only on the
+    device that sent the answer, for an hour: the form's key rides in a cookie for that
+    page alone, never in the URL."""
+    response.set_cookie(
+        THANKS_COOKIE,
+        key,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.secure_cookies,
+        path=f"/consultations/{consultation_id}/thanks",
+    )
+    return response
 
 
 @router.get("/consultations/{consultation_id}/thanks", dependencies=[requires(CONSULTATIONS_ANSWER)])
-def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key: str = "") -> Response:
+def thanks(request: Request, consultation_id: RecordId, session: SessionDep) -> Response:
     actor = signed_in_actor(request)
+    key = request.cookies.get(THANKS_COOKIE, "")
     receipt = session.get(SubmissionReceipt, key) if outbox.KEY_PATTERN.fullmatch(key) else None
     if receipt is None or receipt.action not in (
         receipt_action(consultation_id, actor.user_id),
@@ -149,6 +172,8 @@ def thanks(request: Request, consultation_id: RecordId, session: SessionDep, key
     ):
         raise HTTPException(404)
     anonymous = service.anonymous_response_for_key(session, secret=request.app.state.secret_bytes, key=key)
+    if anonymous is not None and anonymous.consultation_id != consultation_id:
+        raise HTTPException(404)
     token = service.resume_token(request.app.state.secret_bytes, key) if anonymous is not None else None
     consultation = service.for_young_person(session, actor=actor, consultation_id=consultation_id)
     response = anonymous or service.named_response(
@@ -197,5 +222,6 @@ async def outbox_replay(request: Request, session: SessionDep) -> Response:
             return JSONResponse({"error": "key_reused", "message": m.KEY_REUSED}, status_code=422)
         except outbox.BadKey:
             return JSONResponse({"error": "bad_key"}, status_code=400)
-        return JSONResponse({"status": "replayed" if replayed else "sent", "location": location})
+        sent = JSONResponse({"status": "replayed" if replayed else "sent", "location": location})
+        return _thanks_cookie(sent, request, int(match.group(1)), key)
     return JSONResponse({"error": "unknown_form"}, status_code=404)

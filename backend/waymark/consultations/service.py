@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from waymark import clock
@@ -27,6 +28,7 @@ from waymark.consultations.models import (
     SAFEGUARDING,
     TEXT_MAX,
     Answer,
+    AnsweredMarker,
     Consultation,
     Question,
     Response,
@@ -308,15 +310,23 @@ def for_young_person(session: Session, *, actor: Actor, consultation_id: int) ->
     return consultation
 
 
-def already_answered(session: Session, *, consultation_id: int, young_person_id: int) -> bool:
-    return (
-        session.exec(
-            select(Response.id).where(
-                Response.consultation_id == consultation_id, Response.young_person_id == young_person_id
-            )
-        ).first()
-        is not None
-    )
+def answered_marker(secret: bytes, *, consultation_id: int, young_person_id: int) -> str:
+    return hmac.new(secret, f"answered:{consultation_id}:{young_person_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def already_answered(
+    session: Session, *, consultation_id: int, young_person_id: int, secret: bytes | None = None
+) -> bool:
+    """Has this person answered, by name or (given the app's ``secret``) anonymously?"""
+    named = session.exec(
+        select(Response.id).where(
+            Response.consultation_id == consultation_id, Response.young_person_id == young_person_id
+        )
+    ).first()
+    if named is not None or secret is None:
+        return named is not None
+    marker = answered_marker(secret, consultation_id=consultation_id, young_person_id=young_person_id)
+    return session.get(AnsweredMarker, (consultation_id, marker)) is not None
 
 
 def resume_token(secret: bytes, key: str) -> str:
@@ -390,6 +400,34 @@ def parse_answers(questions: Sequence[Question], raw: Mapping[str, list[str]]) -
     return answers
 
 
+def _second_answer(
+    session: Session,
+    consultation: Consultation,
+    questions: Sequence[Question],
+    raw: Mapping[str, list[str]],
+    young_person_id: int | None,
+) -> Exception:
+    """A second answer is refused, but its words still pass the safeguarding intake."""
+    signals = []
+    for question in questions:
+        if question.kind == "text":
+            for text in raw.get(f"q{question.id}", [])[:1]:
+                signals.append(
+                    intake.take(
+                        session,
+                        field="consultation_answer.text",
+                        text=str(text)[:TEXT_MAX],
+                        tenant_id=consultation.tenant_id,
+                        young_person_id=young_person_id,
+                        context=consultation.title,
+                    )
+                )
+    error: Exception = InputError("form", m.ALREADY_ANSWERED)
+    for signal in signals:
+        error = intake.refused(session, signal, error)
+    return error
+
+
 def response_submit(
     session: Session,
     *,
@@ -423,9 +461,9 @@ def response_submit(
     assert person is not None and person.id is not None and mode in MODES
     if status(consultation) != "open":
         raise ConsultationClosed("form", m.CLOSED_NOW)
-    if not anonymous and already_answered(session, consultation_id=consultation_id, young_person_id=person.id):
-        raise InputError("form", m.ALREADY_ANSWERED)
     questions = questions_of(session, consultation_id)
+    if already_answered(session, consultation_id=consultation_id, young_person_id=person.id, secret=secret):
+        raise _second_answer(session, consultation, questions, raw, None if anonymous else person.id)
     answers = parse_answers(questions, raw)
     if not answers:
         raise InputError("form", m.NOTHING_ANSWERED)
@@ -438,11 +476,24 @@ def response_submit(
         assisted_by_id=actor.user_id if mode == "assisted" else None,
         quotes_allowed=quotes_allowed,
         resume_token_hash=token_hash(resume_token(secret, key)) if anonymous else None,
-        created_at=clock.now(),
+        # An anonymous answer keeps only its day, so its time cannot be matched to
+        # anything else that happened when it was sent.
+        created_at=clock.start_of_day() if anonymous else clock.now(),
         **tally.respondent_groups(session, person),
     )
     session.add(response)
-    session.flush()
+    # Two answers sent at once: the marker's primary key lets only one in.
+    session.add(
+        AnsweredMarker(
+            consultation_id=consultation_id,
+            marker=answered_marker(secret, consultation_id=consultation_id, young_person_id=person.id),
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise _second_answer(session, consultation, questions, raw, None if anonymous else person.id) from None
 
     for answer in answers:
         answer.response_id = response.id or 0
@@ -464,8 +515,12 @@ def response_submit(
             answer.moderation = SAFEGUARDING
         else:  # free text waits for a moderator before anyone else sees it
             answer.moderation, answer.suggested_themes = PENDING, themes.suggest(answer.text)
-            safeguarding.schedule_backstop(
-                session, tenant_id=consultation.tenant_id, kind="answer", item_id=answer.id or 0, queued_at=clock.now()
+            safeguarding.schedule_backstop(  # from the response's time: only the day if anonymous (sooner, never later)
+                session,
+                tenant_id=consultation.tenant_id,
+                kind="answer",
+                item_id=answer.id or 0,
+                queued_at=response.created_at,
             )
     tally.on_response(session, response=response, answers=answers, questions=questions)
     if mode == "assisted":

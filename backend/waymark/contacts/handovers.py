@@ -92,13 +92,25 @@ def assignable_workers(session: Session, *, tenant_id: int) -> list[User]:
     )
 
 
-def change_worker_for(session: Session, *, actor: Actor, young_person_id: int) -> User:
-    """A young person in the council whose worker this manager or admin may change."""
+def change_worker_for(session: Session, *, actor: Actor, young_person_id: int, audit: bool = False) -> User:
+    """A young person in the council whose worker this manager or admin may change
+    (``audit``: the page showing them is a view of their record)."""
     if not actor.can(ASSIGNMENTS_MANAGE):
         raise Forbidden()
     person = session.get(User, young_person_id)
     if person is None or person.tenant_id != actor.tenant_id or person.kind != YOUNG_PERSON:
         raise NotFound()
+    if audit:
+        audit_record(
+            session,
+            actor=actor,
+            action="young_person.view",
+            subject_id=person.id,
+            object_type="user",
+            object_id=person.id,
+            detail={"page": "change_worker"},
+        )
+        session.commit()
     return person
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.responses import RedirectResponse, Response
 
 from waymark import clock, workdays
-from waymark.audit.service import audit_record
+from waymark.audit.service import audit_list_view, audit_record
 from waymark.casework.pages import record_page
 from waymark.contacts import messages as m
 from waymark.contacts import service
@@ -176,7 +176,7 @@ def _record_form_page(
     request: Request, session: Any, young_person_id: int, form: ParsedForm[Any] | None, status_code: int = 200
 ) -> Response:
     person = identity_service.young_person_for_worker(
-        session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=False
+        session, actor=signed_in_actor(request), young_person_id=young_person_id, audit=True
     )
     return render(
         request,
@@ -286,6 +286,7 @@ def assignments(request: Request, session: SessionDep) -> Response:
     """The council's young people and their workers today, to change a worker."""
     actor = signed_in_actor(request)
     rows = service.council_workers(session, tenant_id=actor.tenant_id)
+    audit_list_view(session, actor=actor, page="assignments", young_person_ids=[r.young_person.id for r in rows])
     return render(request, "contacts/assignments.html", {"rows": rows, "done": request.query_params.get("done")})
 
 
@@ -293,7 +294,7 @@ def _change_page(
     request: Request, session: Any, young_person_id: int, form: ParsedForm[Any] | None, status_code: int = 200
 ) -> Response:
     actor = signed_in_actor(request)
-    person = service.change_worker_for(session, actor=actor, young_person_id=young_person_id)
+    person = service.change_worker_for(session, actor=actor, young_person_id=young_person_id, audit=True)
     workers = identity_service.current_workers(session, young_person_id=young_person_id)
     return render(
         request,

@@ -144,7 +144,15 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         return None
     if not user.is_active:
         return None
-    if now - row.last_seen_at >= _TOUCH_EVERY:
+    if user.kind == YOUNG_PERSON:
+        # Kept to the day, written at most once a day: a young person's session row must
+        # not record when they used Waymark, or its time could be matched to an
+        # anonymous answer sent in the same request (their idle limit is 30 days).
+        if row.last_seen_at < clock.start_of_day():
+            row.last_seen_at = clock.start_of_day()
+            session.add(row)
+            session.commit()
+    elif now - row.last_seen_at >= _TOUCH_EVERY:
         row.last_seen_at = now
         session.add(row)
         session.commit()

@@ -32,12 +32,19 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Session, dict[str, Any]], None]
 HANDLERS: dict[str, Handler] = {}
 LOCK_FOR = timedelta(minutes=5)
+# Kinds that must not wait five minutes after a worker died mid-run (a safeguarding
+# email): their lock is short, so another worker takes them over sooner. Their
+# handlers must be safe to run twice (the email carries a stable Message-ID).
+URGENT_LOCK_FOR = timedelta(seconds=45)
+URGENT_KINDS: set[str] = set()
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, urgent: bool = False) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        if urgent:
+            URGENT_KINDS.add(kind)
         return fn
 
     return register
@@ -79,7 +86,8 @@ def _claim(session: Session) -> Job | None:
     if job is None:
         session.rollback()
         return None
-    job.locked_until, job.locked_by = now + LOCK_FOR, WORKER_ID
+    job.locked_until = now + (URGENT_LOCK_FOR if job.kind in URGENT_KINDS else LOCK_FOR)
+    job.locked_by = WORKER_ID
     job.attempts += 1
     session.add(job)
     session.commit()

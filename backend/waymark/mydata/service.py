@@ -323,6 +323,8 @@ NOT_PERSONAL: dict[str, str] = {
     "user_role": "which role an account has (young person); nothing about them",
     "job": "background work; payloads hold ids of rows, which go with those rows",
     "submission_receipt": "idempotency receipts for forms; a deleted account's are deleted with it",
+    "consultation_answered_marker": "a keyed hash saying someone answered a consultation; it names no one "
+    "and links to no response",
     "rate_count": "security counters of attempts, keyed by a hash of the username or address; "
     "the account's is deleted with it",
     "offer": "offers from organisations, the same for every young person",

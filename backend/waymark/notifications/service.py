@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
     "young_person_moved": N_("%(name)s has moved to %(worker)s"),
     "first_contact_overdue": N_("%(worker)s has not had a first contact with %(name)s in time"),
     "update_published": N_("News about something you told us: %(title)s"),
+    "staff_self_roles": N_("%(name)s tried to give themselves a new role. Nothing changed"),
 }
 
 

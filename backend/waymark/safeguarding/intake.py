@@ -66,6 +66,7 @@ NOT_YOUNG_PEOPLES_WORDS: dict[str, str] = {
     "audit_event.*": "codes the app writes",
     "auth_session.*": "a hash, and a browser name the app writes",
     "consultation.*": "written by the participation officer",
+    "consultation_answered_marker.*": "a keyed hash",
     "consultation_answer.published_text": "the moderator's redacted copy of the answer",
     "consultation_answer.moderation": "a code",
     "consultation_answer.moderation_reason": "written by the moderator",

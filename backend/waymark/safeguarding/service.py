@@ -11,6 +11,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -261,13 +262,17 @@ def escalate_now(session: Session, alert: SafeguardingAlert) -> None:
 
 
 # ------------------------------------------------------------------ email
-def send_email(settings: Any, *, to: list[str], subject: str, body: str) -> None:
+def send_email(settings: Any, *, to: list[str], subject: str, body: str, message_id: str | None = None) -> None:
     """Through the council's SMTP server (WAYMARK_SMTP_*). The body never holds what
-    the young person wrote: only that there is an alert and where to read it."""
+    the young person wrote: only that there is an alert and where to read it.
+    ``message_id`` is stable for one message, so a job run twice (a crash between
+    sending and recording it done) sends a duplicate mail systems can recognise."""
     if not settings.smtp_host:
         raise RuntimeError("no SMTP server is set (WAYMARK_SMTP_HOST)")
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.smtp_from, ", ".join(to), subject
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         smtp.send_message(message)
@@ -287,10 +292,12 @@ def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User],
         f"{link}\n\n"
         "This email does not contain what they wrote. Do not reply to it.\n"
     )
-    send_email(settings, to=to, subject=subject, body=body)
+    host = urlsplit(settings.public_url).hostname or "waymark.invalid"
+    message_id = f"<safeguarding-alert-{alert.id}{'-escalated' if escalated else ''}@{host}>"
+    send_email(settings, to=to, subject=subject, body=body, message_id=message_id)
 
 
-@jobs.handler(EMAIL)
+@jobs.handler(EMAIL, urgent=True)
 def _email_job(session: Session, payload: dict[str, Any]) -> None:
     alert = session.get(SafeguardingAlert, int(payload["alert_id"]))
     if alert is None or alert.emailed_at is not None:
@@ -336,7 +343,7 @@ def _escalate_job(session: Session, payload: dict[str, Any]) -> None:
     )
 
 
-@jobs.handler(ESCALATION_EMAIL)
+@jobs.handler(ESCALATION_EMAIL, urgent=True)
 def _escalation_email_job(session: Session, payload: dict[str, Any]) -> None:
     alert = session.get(SafeguardingAlert, int(payload["alert_id"]))
     if alert is None:
