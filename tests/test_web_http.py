@@ -184,3 +184,29 @@ def test_a_failed_statement_never_puts_young_peoples_words_in_the_log(app, caplo
     assert "OperationalError" in caplog.text or "ProgrammingError" in caplog.text
     assert "kill myself" not in caplog.text and "no_such_table" not in caplog.text
     assert db.make_engine("sqlite://").hide_parameters is True
+
+
+def test_readyz_fails_when_the_database_cannot_take_writes(oidc_issuer, tmp_path):
+    """A lock held past the busy timeout made every write a 500 while /readyz said ready."""
+    import sqlite3
+
+    from tests.pagecheck import PageClient
+    from waymark import db
+    from waymark.app import create_app
+
+    path = tmp_path / "busy.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    app = create_app(make_settings(oidc_issuer, database_url=f"sqlite:///{path}"), database=db.Database(engine))
+    with PageClient(app, base_url="http://testserver") as c:
+        assert c.get("/readyz").status_code == 200
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            busy = c.get("/readyz")
+            assert busy.status_code == 503 and busy.json()["status"] == "database cannot take writes"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert c.get("/readyz").status_code == 200
+    engine.dispose()

@@ -19,7 +19,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -102,6 +102,26 @@ def _sqlite_pragmas(engine: Engine) -> None:
         raw = conn.connection.dbapi_connection
         if not raw.in_transaction and _SQLITE_WRITE.match(statement):
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def can_write(session: Session, *, wait_seconds: float = 2.0) -> bool:
+    """Would a write succeed now? Takes the write lock (SQLite) or writes a row
+    (PostgreSQL) and rolls back, waiting at most ``wait_seconds``: a lock held past the
+    busy timeout, a full disk or a read-only replica all say no."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    try:
+        if sqlite:
+            session.execute(text(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}"))
+        else:
+            session.execute(text(f"SET LOCAL statement_timeout = {int(wait_seconds * 1000)}"))
+        session.execute(text("DELETE FROM rate_count WHERE key = 'readyz-probe'"))
+        return True
+    except Exception:
+        return False
+    finally:
+        session.rollback()
+        if sqlite:
+            session.execute(text("PRAGMA busy_timeout=30000"))
 
 
 class Database:

@@ -61,7 +61,8 @@ async def healthz() -> Response:
 
 @router.get("/readyz", dependencies=[requires(PUBLIC)])
 def readyz(request: Request) -> Response:
-    """Ready when the database answers and its migrations are current."""
+    """Ready when the database answers, its migrations are current and it takes writes
+    (every write once failed while this said ready)."""
     engine = request.app.state.db.engine
     try:
         with engine.connect() as connection:
@@ -72,6 +73,9 @@ def readyz(request: Request) -> Response:
     head = db.head_revision()
     if current != head:
         return JSONResponse({"status": "migrations pending", "current": current, "head": head}, status_code=503)
+    with request.app.state.db.session() as session:
+        if not db.can_write(session):
+            return JSONResponse({"status": "database cannot take writes"}, status_code=503)
     return JSONResponse({"status": "ready", "revision": current})
 
 
