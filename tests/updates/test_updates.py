@@ -373,3 +373,14 @@ def test_say_more_page_keeps_the_words_on_error_and_a_rejection_is_explained(cli
     ).one()
     assert inbox.params == {"reason": "It says which day you are busy"}
     assert "Tuesdays are my college day" in client.get("/me/data").text
+
+
+def test_guessing_hear_back_codes_is_slowed_down(client, db_session, world):
+    """500 of 500 random codes were answered, at 465 a second."""
+    from waymark.updates.routes import HEAR_BACK_TRIES
+
+    for n in range(HEAR_BACK_TRIES):
+        assert client.get(f"/api/hear-back?code=AAAA-BBBB-{n:04d}").status_code == 200
+    assert client.get("/api/hear-back?code=AAAA-BBBB-9999").status_code == 429
+    factories.sign_in(client, db_session, world.yp)  # the page form counts against the same address
+    assert client.get("/updates/hear-back?code=AAAA-BBBB-9998").status_code == 429

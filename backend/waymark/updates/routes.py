@@ -3,13 +3,14 @@ person's feed /updates with reactions, and hearing back with a resume code."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlmodel import select
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from waymark import clock
+from waymark import clock, ratelimit
 from waymark.consultations.models import DRAFT, Consultation
 from waymark.db import SessionDep
 from waymark.errors import InputError
@@ -29,6 +30,7 @@ from waymark.updates import service
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale, translations
 from waymark.web.params import RecordId
+from waymark.web.requests import client_ip
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -155,6 +157,8 @@ def feed(request: Request, session: SessionDep) -> Response:
 @router.get("/updates/hear-back", dependencies=[requires(UPDATES_READ)])
 def hear_back(request: Request, session: SessionDep, code: Annotated[str, Query(max_length=40)] = "") -> Response:
     """For someone who answered anonymously: type the code from the thanks page."""
+    if code and not _code_try_allowed(request, session):
+        raise HTTPException(429)
     found = service.updates_for_code(session, code=code) if code else []
     return render(
         request,
@@ -223,11 +227,21 @@ async def react(request: Request, update_id: RecordId, session: SessionDep) -> R
 
 
 # ------------------------------------------------------------- hearing back
+HEAR_BACK_TRIES = 30  # codes one address may try per 15 minutes (500 random codes went through at 465/s)
+
+
+def _code_try_allowed(request: Request, session: Any) -> bool:
+    window = timedelta(seconds=request.app.state.settings.login_window_seconds)
+    return ratelimit.hit(session, f"hear-back:{client_ip(request)}", limit=HEAR_BACK_TRIES, window=window).allowed
+
+
 @router.get("/api/hear-back", dependencies=[requires(PUBLIC)])
-def api_hear_back(session: SessionDep, code: Annotated[str, Query(max_length=40)] = "") -> Response:
+def api_hear_back(request: Request, session: SessionDep, code: Annotated[str, Query(max_length=40)] = "") -> Response:
     """Updates for a resume code, for the app to show someone who answered anonymously.
     The phone asks without its session cookie, so the code is never tied to an account;
-    nothing is stored or logged."""
+    the code is neither stored nor logged (only a hashed count of tries per address)."""
+    if not _code_try_allowed(request, session):
+        return JSONResponse({"error": "too_many_tries"}, status_code=429, headers={"retry-after": "900"})
     found = service.updates_for_code(session, code=code)
     return JSONResponse(
         {"updates": [{"id": u.id, "title": u.title, "url": f"/updates/{u.id}"} for u in found]},
