@@ -146,6 +146,9 @@ def push_service() -> Iterator[Any]:
     service.close()
 
 
+LIVE: dict[str, Any] = {}  # the live server's database, for fixtures that reset state
+
+
 @pytest.fixture(scope="session")
 def live_server(
     idp_url: str, tmp_path_factory: pytest.TempPathFactory, smtp_inbox: SmtpInbox, push_service: Any
@@ -175,6 +178,7 @@ def live_server(
     with database.session() as session:
         seed_demo(session)
     app = create_app(settings, database=database)
+    LIVE["database"] = database
     from waymark.jobs.service import Worker
 
     jobs = Worker(database.session, interval=0.5)  # as `waymark serve` does, but often
@@ -203,3 +207,15 @@ def live_server(
 @pytest.fixture(scope="session")
 def base_url(live_server: str) -> str:
     return live_server
+
+
+@pytest.fixture
+def answered_forgotten(live_server: str) -> None:
+    """Several tests answer the same demo consultation as the same young person, and
+    each may answer only once; forget who has answered anonymously (the markers), as
+    if this test ran first. Their earlier answers stay."""
+    from sqlalchemy import text
+
+    with LIVE["database"].session() as session:
+        session.execute(text("DELETE FROM consultation_answered_marker"))
+        session.commit()

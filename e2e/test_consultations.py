@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.helpers import (
@@ -28,6 +29,7 @@ from waymark import clock
 JO = "jo@riverside.example"
 
 
+@pytest.mark.usefixtures("answered_forgotten")
 def test_leah_answers_the_easy_read_version_one_question_at_a_time(page: Page) -> None:
     sign_in_young_person(page, "leah")
     page.goto("/consultations")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from e2e.helpers import (
@@ -93,6 +94,7 @@ def test_axe_finds_nothing_on_moderation_pages_in_english_and_welsh(
     assert not problems, "\n\n".join(problems)
 
 
+@pytest.mark.usefixtures("answered_forgotten")
 def test_a_risk_statement_reaches_alexs_duty_list_and_email(
     base_url: str, make_context: Callable[..., BrowserContext], smtp_inbox: Any
 ) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.helpers import (
@@ -52,6 +53,7 @@ def stub_push_subscribe(context: BrowserContext, subscription: dict[str, Any]) -
     )
 
 
+@pytest.mark.usefixtures("answered_forgotten")
 def test_update_reaches_kai_by_push_and_leah_through_her_code(
     page: Page, base_url: str, make_context: Callable[..., BrowserContext], push_service: Any
 ) -> None:
