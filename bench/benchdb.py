@@ -58,6 +58,7 @@ def time_pages(engine: db.Engine, user_id: int, paths: list[str], repeat: int) -
         oidc_client_id="bench",
         oidc_client_secret=SecretStr("bench"),
         database_url="sqlite://",
+        base_url="http://127.0.0.1",  # the test client's host, the only one allowed
     )
     database = db.Database(engine)
     app = create_app(settings, database=database)

@@ -1,19 +1,22 @@
 """Insights for a council: themes from moderated answers, trends by quarter, feelings
 and choices, representative quotes, and who we are (not) hearing from.
 
-Every number comes from the tallies (insights/tally.py), never from scanning answers,
-and passes through insights/disclosure.py once, so a count shown in two places is shown
-the same way in both. Only participation officers, managers and panel members of the
-council see it (checked here), and quotes only where the young person allowed them.
+Every number comes from the tallies (insights/tally.py), never from scanning answers.
+All of a council's counts, and how they add up, form one publication (``published``)
+that insights/disclosure.py decides once for the screen and once for the export; the
+overview, each consultation's view, each theme report, the print layout and the CSV all
+read those two decisions, so no page can show what another hides. Only participation
+officers, managers and panel members of the council see it (checked here), and quotes
+only where the young person allowed them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import case, func
@@ -29,14 +32,12 @@ from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Tenant, User
 from waymark.identity.permissions import INSIGHTS_VIEW, THEME_LEADS_EDIT, Forbidden
 from waymark.identity.service import NotFound
-from waymark.insights import disclosure
+from waymark.insights import disclosure, tally
 from waymark.insights.disclosure import Cell, Partition
 from waymark.insights.models import UNKNOWN, AnswerTally, ResponseTally, ThemeGroupTally, ThemeLead, ThemeTally
-from waymark.insights.tally import RECENT_CONTACT_MONTHS
 from waymark.moderation import themes as theme_list
 from waymark.updates.models import Update
 
-K = TypeVar("K", str, int)
 DIMENSIONS = ("age_band", "care_status", "send", "recent_contact")
 GROUPS: dict[str, tuple[str, ...]] = {
     "age_band": ("under_13", "13_15", "16_17", "18_20", "21_25", UNKNOWN),
@@ -136,7 +137,7 @@ def _cohort(session: Session, tenant_id: int, today: date) -> dict[str, dict[str
     send = case((col(YoungPersonFacts.send).is_(None), UNKNOWN), (col(YoungPersonFacts.send), "yes"), else_="no")
     recent = case(
         (col(ContactStatus.last_contact_on).is_(None), "no"),
-        (col(ContactStatus.last_contact_on) >= today - relativedelta(months=RECENT_CONTACT_MONTHS), "yes"),
+        (col(ContactStatus.last_contact_on) >= today - relativedelta(months=tally.RECENT_CONTACT_MONTHS), "yes"),
         else_="no",
     )
     status = func.coalesce(col(User.care_status), UNKNOWN)
@@ -162,34 +163,12 @@ def _cohort(session: Session, tenant_id: int, today: date) -> dict[str, dict[str
     return counts
 
 
-def limits(cells: dict[K, Cell], true_values: dict[K, int], threshold: int) -> dict[K, int]:
-    """What other cells on the page say about upper limits on these counts: a shown
-    count, or threshold-1 for "fewer than". Never below the true value (a wrong guess
-    by a reader cannot recover anything)."""
-    found = {}
-    for k, cell in cells.items():
-        if cell.kind == disclosure.SHOWN and cell.value is not None:
-            found[k] = max(cell.value, true_values.get(k, 0))
-        elif cell.kind == disclosure.FEWER:
-            found[k] = max(threshold - 1, true_values.get(k, 0))
-    return found
-
-
-def _compare(
-    dimension: str, responders: dict[str, int], cohort: dict[str, int], threshold: int, total_shown: bool
-) -> Comparison:
-    groups = GROUPS[dimension]
-    have = disclosure.protect({g: cohort.get(g, 0) for g in groups}, threshold)
-    said_counts = {g: responders.get(g, 0) for g in groups}
-    said = disclosure.protect(
-        said_counts,
-        threshold,
-        total_shown=total_shown,
-        known_max=limits(have.parts, said_counts, threshold),  # a reader may assume no more answered than exist
-    )
+def _comparison(dimension: str, responders: Partition[str], cohort: Partition[str]) -> Comparison:
+    """Who answered beside the council's young people, and which groups we are missing."""
     missing, fewer = [], []
+    said, have = responders, cohort
     if not said.withheld and not have.withheld and said.total.value and have.total.value:
-        for g in groups:
+        for g in GROUPS[dimension]:
             if g == UNKNOWN:
                 continue
             answered, people = said.parts[g], have.parts[g]
@@ -203,6 +182,241 @@ def _compare(
                 if share_said < share_have / 2:
                     fewer.append(g)
     return Comparison(dimension=dimension, responders=said, cohort=have, missing=missing, fewer=fewer)
+
+
+# ------------------------------------------------------------- the publication
+@dataclass(frozen=True)
+class Published:
+    """Every count the council's insights pages and export may show, decided once per
+    threshold (insights/disclosure.py), with what the pages need to lay them out."""
+
+    consultations: list[Consultation]
+    quarters: list[str]  # quarters in which some theme was raised
+    questions: dict[int, list[Question]]  # feelings and choice questions, by consultation
+    screen: disclosure.Decision
+    export: disclosure.Decision
+
+
+def _quarters(start: date, end: date) -> list[str]:
+    found, moment = [], date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    while moment <= end:
+        found.append(tally.quarter_of(moment))
+        moment += relativedelta(months=3)
+    return found
+
+
+def _group(dimension: str, value: str) -> str:
+    return value if value in GROUPS[dimension] else UNKNOWN
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the decision depends on, as plain values (its cache key)."""
+
+    today: date
+    thresholds: tuple[int, int]
+    consultations: tuple[tuple[int, date, date], ...]
+    responses: tuple[tuple[int, str, str, str, str, int], ...]
+    cohort: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+    themes: tuple[tuple[str, int, str, int], ...]
+    theme_groups: tuple[tuple[str, str, str, int], ...]
+    questions: tuple[tuple[int, int, str, tuple[str, ...]], ...]
+    answers: tuple[tuple[int, str, int], ...]
+
+
+def _read(session: Session, tenant: Tenant, consultations: list[Consultation], questions, today: date) -> _Reading:
+    tenant_id = tenant.id or 0
+    cohort = _cohort(session, tenant_id, today)
+    return _Reading(
+        today=today,
+        thresholds=(tenant.disclosure_threshold, max(tenant.export_threshold, tenant.disclosure_threshold)),
+        consultations=tuple((c.id or 0, c.opens_on, c.closes_on) for c in consultations),
+        responses=tuple(
+            sorted(
+                (r.consultation_id, r.age_band, r.care_status, r.send, r.recent_contact, r.responses)
+                for r in session.exec(select(ResponseTally).where(ResponseTally.tenant_id == tenant_id))
+            )
+        ),
+        cohort=tuple((d, tuple(sorted(cohort[d].items()))) for d in DIMENSIONS),
+        themes=tuple(
+            sorted(
+                (t.theme, t.consultation_id, t.quarter, t.responses)
+                for t in session.exec(select(ThemeTally).where(ThemeTally.tenant_id == tenant_id))
+            )
+        ),
+        theme_groups=tuple(
+            sorted(
+                (g.theme, g.dimension, g.grp, g.responses)
+                for g in session.exec(select(ThemeGroupTally).where(ThemeGroupTally.tenant_id == tenant_id))
+            )
+        ),
+        questions=tuple(
+            (q.consultation_id, q.id or 0, q.kind, tuple(_values(q))) for listed in questions.values() for q in listed
+        ),
+        answers=tuple(
+            sorted(
+                (a.question_id, a.value, a.answers)
+                for a in session.exec(select(AnswerTally).where(AnswerTally.tenant_id == tenant_id))
+            )
+        ),
+    )
+
+
+def _spans(reading: _Reading) -> dict[int, set[str]]:
+    """The quarters each consultation was open in (and any its answers are counted in)."""
+    spans = {c: set(_quarters(opens, min(closes, reading.today))) for c, opens, closes in reading.consultations}
+    for _t, c, q, n in reading.themes:
+        if c in spans and n:
+            spans[c].add(q)
+    return spans
+
+
+def _publication(reading: _Reading) -> disclosure.Publication:
+    """Every count about the council's responses, themes, answers and young people, as
+    one linked publication: how the tables add up and what a reader can infer."""
+    ids = [c for c, _o, _c in reading.consultations]
+    known = set(ids)
+    pub = disclosure.Publication()
+
+    # Responses: by consultation, and by group overall and in each consultation.
+    cells: dict[tuple, int] = defaultdict(int)
+    for cid, *values, n in reading.responses:
+        if cid not in known:
+            continue
+        cells[("R", cid)] += n
+        for d, value in zip(DIMENSIONS, values, strict=True):
+            cells[("X", cid, d, _group(d, value))] += n
+    pub.count(("N",), sum(cells[("R", c)] for c in ids))
+    for c in ids:
+        pub.count(("R", c), cells[("R", c)])
+    pub.table(("N",), [("R", c) for c in ids])
+    for d in DIMENSIONS:
+        for g in GROUPS[d]:
+            pub.count(("G", d, g), sum(cells[("X", c, d, g)] for c in ids))
+            for c in ids:
+                pub.count(("X", c, d, g), cells[("X", c, d, g)])
+            pub.table(("G", d, g), [("X", c, d, g) for c in ids], displayed=False)
+        pub.table(("N",), [("G", d, g) for g in GROUPS[d]])
+        for c in ids:
+            pub.table(("R", c), [("X", c, d, g) for g in GROUPS[d]])
+
+    # The council's young people, by group (a reader may take it that no more of a
+    # group answered a consultation than the council has).
+    cohort = {d: dict(items) for d, items in reading.cohort}
+    pub.count(("PN",), sum(cohort["age_band"].values()))
+    for d in DIMENSIONS:
+        for g in GROUPS[d]:
+            pub.count(("P", d, g), cohort[d].get(g, 0))
+            for c in ids:
+                pub.at_most(("X", c, d, g), ("P", d, g))
+        pub.table(("PN",), [("P", d, g) for g in GROUPS[d]])
+
+    # Themes: by consultation, by quarter (through the unpublished counts of each
+    # consultation in each quarter it was open), and by group.
+    spans = _spans(reading)
+    every_quarter = sorted(set().union(*spans.values())) if spans else []
+    by_cq: dict[tuple[str, int, str], int] = defaultdict(int)
+    by_c: dict[tuple[str, int], int] = defaultdict(int)
+    by_q: dict[tuple[str, str], int] = defaultdict(int)
+    for theme, c, q, n in reading.themes:
+        if c in known and n:
+            by_cq[(theme, c, q)] += n
+            by_c[(theme, c)] += n
+            by_q[(theme, q)] += n
+    groups: dict[tuple[str, str, str], int] = defaultdict(int)
+    for theme, dimension, grp, n in reading.theme_groups:
+        if dimension in GROUPS:
+            groups[(theme, dimension, _group(dimension, grp))] += n
+    for key in theme_list.keys():
+        theme_total = sum(by_c[(key, c)] for c in ids)
+        pub.count(("T", key), theme_total)
+        pub.at_most(("T", key), ("N",))
+        for c in ids:
+            pub.count(("TC", key, c), by_c[(key, c)])
+            pub.at_most(("TC", key, c), ("R", c))
+            for q in sorted(spans[c]):
+                pub.count(("TCQ", key, c, q), by_cq.get((key, c, q), 0), published=False)
+            pub.table(("TC", key, c), [("TCQ", key, c, q) for q in sorted(spans[c])], displayed=False)
+        for q in every_quarter:
+            pub.count(("TQ", key, q), by_q[(key, q)])
+            pub.table(("TQ", key, q), [("TCQ", key, c, q) for c in ids if q in spans[c]], displayed=False)
+        pub.table(("T", key), [("TC", key, c) for c in ids])
+        pub.table(("T", key), [("TQ", key, q) for q in every_quarter])
+        for d in DIMENSIONS:
+            parts = {g: groups.get((key, d, g), 0) for g in GROUPS[d]}
+            in_step = sum(parts.values()) == theme_total  # else the tallies are out of step: show no groups
+            for g, n in parts.items():
+                pub.count(("TG", key, d, g), n, published=in_step)
+                pub.at_most(("TG", key, d, g), ("G", d, g))
+            if in_step:
+                pub.table(("T", key), [("TG", key, d, g) for g in GROUPS[d]])
+                # What links a theme's groups to each consultation's groups: the theme's
+                # responses from one consultation and one group (never kept or shown)
+                # are at most that consultation's responses from the group.
+                raised_in = [c for c in ids if by_c[(key, c)]]
+                for c in raised_in:
+                    for g in GROUPS[d]:
+                        pub.count(("Y", key, c, d, g), None, published=False)
+                        pub.at_most(("Y", key, c, d, g), ("X", c, d, g))
+                    pub.table(("TC", key, c), [("Y", key, c, d, g) for g in GROUPS[d]], displayed=False)
+                for g in GROUPS[d]:
+                    pub.table(("TG", key, d, g), [("Y", key, c, d, g) for c in raised_in], displayed=False)
+
+    # Feelings and choices, by consultation.
+    answers = {(qid, value): n for qid, value, n in reading.answers}
+    for c, qid, kind, values in reading.questions:
+        keys = [("A", qid, v) for v in values]
+        for key in keys:
+            pub.count(key, answers.get((qid, key[2]), 0))
+            pub.at_most(key, ("R", c))
+        if kind != "multiple":
+            pub.count(("AN", qid), sum(pub.values[k] for k in keys))
+            pub.at_most(("AN", qid), ("R", c))
+            pub.table(("AN", qid), keys)
+    return pub
+
+
+def _values(question: Question) -> Sequence[str]:
+    return [str(i) for i in range(1, 6)] if question.kind == "feelings" else question.options
+
+
+_DECIDED: OrderedDict[str, tuple[disclosure.Decision, disclosure.Decision]] = OrderedDict()
+
+
+def published(session: Session, *, tenant_id: int) -> Published:
+    """The council's insights, decided once for the screen and once for the export
+    (which also keeps safe whatever the screen hides, for someone who has both).
+    Decisions are kept in memory while the counts stay the same."""
+    tenant = session.get(Tenant, tenant_id)
+    assert tenant is not None
+    consultations = _consultations(session, tenant_id)
+    questions: dict[int, list[Question]] = defaultdict(list)
+    for question in session.exec(
+        select(Question)
+        .where(
+            col(Question.consultation_id).in_([c.id for c in consultations]),
+            col(Question.kind).in_(["feelings", "single", "multiple"]),
+        )
+        .order_by(col(Question.consultation_id), col(Question.position))
+    ):
+        questions[question.consultation_id].append(question)
+    reading = _read(session, tenant, consultations, questions, clock.today())
+    fingerprint = hashlib.sha256(repr(reading).encode()).hexdigest()
+    if fingerprint in _DECIDED:
+        _DECIDED.move_to_end(fingerprint)
+        screen, export = _DECIDED[fingerprint]
+    else:
+        pub = _publication(reading)
+        low, high = reading.thresholds
+        screen = pub.decide(low)
+        export = pub.decide(high, prior=screen) if high > low else screen
+        _DECIDED[fingerprint] = (screen, export)
+        while len(_DECIDED) > 32:
+            _DECIDED.popitem(last=False)
+    quarters = sorted({q for _t, c, q, n in reading.themes if n and c in {c.id for c in consultations}})
+    return Published(
+        consultations=consultations, quarters=quarters, questions=dict(questions), screen=screen, export=export
+    )
 
 
 def _quotes(session: Session, tenant_id: int, consultation_id: int | None) -> dict[str, list[str]]:
@@ -232,87 +446,60 @@ def _quotes(session: Session, tenant_id: int, consultation_id: int | None) -> di
 def insights(session: Session, *, actor: Actor, consultation_id: int | None = None, export: bool = False) -> Insights:
     """Everything on the insights page (or in its export, with the export threshold)."""
     require_viewer(actor)
-    tenant = session.get(Tenant, actor.tenant_id)
-    assert tenant is not None
-    threshold = tenant.export_threshold if export else tenant.disclosure_threshold
-    consultations = _consultations(session, actor.tenant_id)
+    shared = published(session, tenant_id=actor.tenant_id)
+    decision = shared.export if export else shared.screen
+    consultations = shared.consultations
     selected = None
     if consultation_id is not None:
         selected = next((c for c in consultations if c.id == consultation_id), None)
         if selected is None:
             raise NotFound()
     ids = [c.id or 0 for c in consultations]
-
-    per_consultation: dict[int, int] = defaultdict(int)
-    responders: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
-    for row in session.exec(select(ResponseTally).where(ResponseTally.tenant_id == actor.tenant_id)):
-        per_consultation[row.consultation_id] += row.responses
-        if selected is None or row.consultation_id == selected.id:
-            for dimension in DIMENSIONS:
-                responders[dimension][getattr(row, dimension)] += row.responses
-    responses = disclosure.protect({i: per_consultation.get(i, 0) for i in ids}, threshold)
-
-    by_theme_quarter: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_theme_consultation: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for tally in session.exec(select(ThemeTally).where(ThemeTally.tenant_id == actor.tenant_id)):
-        by_theme_quarter[tally.theme][tally.quarter] += tally.responses
-        by_theme_consultation[tally.theme][tally.consultation_id] += tally.responses
-    quarters = sorted({q for counts in by_theme_quarter.values() for q, n in counts.items() if n})
     leads = lead_names(session, tenant_id=actor.tenant_id)
     quotes = _quotes(session, actor.tenant_id, selected.id if selected else None)
-    rows = []
-    for key in theme_list.keys():
-        counts = {i: by_theme_consultation[key].get(i, 0) for i in ids}
-        # A theme's responses in a consultation are at most that consultation's responses.
-        by_consultation = disclosure.protect(counts, threshold, known_max=limits(responses.parts, counts, threshold))
-        by_quarter = disclosure.protect({q: by_theme_quarter[key].get(q, 0) for q in quarters}, threshold)
-        rows.append(
-            ThemeRow(
-                key=key,
-                lead=leads.get(key),
-                total=by_consultation.total,
-                by_quarter=by_quarter,
-                by_consultation=by_consultation,
-                quotes=quotes.get(key, []),
-            )
+    rows = [
+        ThemeRow(
+            key=key,
+            lead=leads.get(key),
+            total=decision.cell(("T", key)),
+            by_quarter=decision.partition(("T", key), {q: ("TQ", key, q) for q in shared.quarters}),
+            by_consultation=decision.partition(("T", key), {c: ("TC", key, c) for c in ids}),
+            quotes=quotes.get(key, []),
         )
-    result = Insights(
-        threshold=threshold,
+        for key in theme_list.keys()
+    ]
+    scope = ("N",) if selected is None else ("R", selected.id)
+    comparisons = [
+        _comparison(
+            d,
+            decision.partition(
+                scope, {g: ("G", d, g) if selected is None else ("X", selected.id, d, g) for g in GROUPS[d]}
+            ),
+            decision.partition(("PN",), {g: ("P", d, g) for g in GROUPS[d]}),
+        )
+        for d in DIMENSIONS
+    ]
+    questions = []
+    if selected is not None:
+        for question in shared.questions.get(selected.id or 0, []):
+            parts = {v: ("A", question.id, v) for v in _values(question)}
+            if question.kind == "multiple":  # several choices per person make no total
+                result = Partition(
+                    total=Cell(disclosure.HIDDEN), parts={v: decision.cell(k) for v, k in parts.items()}, withheld=False
+                )
+            else:
+                result = decision.partition(("AN", question.id), parts)
+            questions.append(QuestionResult(question=question, result=result))
+    return Insights(
+        threshold=decision.threshold,
         consultations=consultations,
-        responses=responses,
+        responses=decision.partition(("N",), {c: ("R", c) for c in ids}),
         selected=selected,
         themes=rows,
-        quarters=quarters,
+        quarters=shared.quarters,
+        questions=questions,
+        comparisons=comparisons,
     )
-    # Comparisons share the total of responses in view: shown only if it is shown exactly.
-    total_shown = result.scope_total.kind == disclosure.SHOWN
-    cohort = _cohort(session, actor.tenant_id, clock.today())
-    result.comparisons = [_compare(d, responders[d], cohort[d], threshold, total_shown) for d in DIMENSIONS]
-    if selected is not None:
-        result.questions = _question_results(session, selected, threshold)
-    return result
-
-
-def _question_results(session: Session, consultation: Consultation, threshold: int) -> list[QuestionResult]:
-    questions = session.exec(
-        select(Question)
-        .where(Question.consultation_id == consultation.id, col(Question.kind).in_(["feelings", "single", "multiple"]))
-        .order_by(col(Question.position))
-    ).all()
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for tally in session.exec(select(AnswerTally).where(AnswerTally.consultation_id == consultation.id)):
-        counts[tally.question_id][tally.value] = tally.answers
-    results = []
-    for question in questions:
-        values: Sequence[str] = [str(i) for i in range(1, 6)] if question.kind == "feelings" else question.options
-        # Several choices per person make no total: each count stands on its own.
-        if question.kind == "multiple":
-            cells = {v: disclosure.single(counts[question.id or 0].get(v, 0), threshold) for v in values}
-            result = Partition(total=disclosure.Cell(disclosure.HIDDEN), parts=cells, withheld=False)
-        else:
-            result = disclosure.protect({v: counts[question.id or 0].get(v, 0) for v in values}, threshold)
-        results.append(QuestionResult(question=question, result=result))
-    return results
 
 
 # ------------------------------------------------------------- theme reports
@@ -333,15 +520,15 @@ def theme_report(session: Session, *, actor: Actor, theme: str) -> ThemeReport:
         raise NotFound()
     data = insights(session, actor=actor)
     row = next(r for r in data.themes if r.key == theme)
-    counts: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
-    for tally in session.exec(
-        select(ThemeGroupTally).where(ThemeGroupTally.tenant_id == actor.tenant_id, ThemeGroupTally.theme == theme)
-    ):
-        if tally.dimension in counts:
-            counts[tally.dimension][tally.grp] += tally.responses
-    cohort = _cohort(session, actor.tenant_id, clock.today())
-    shown_total = row.total.kind == disclosure.SHOWN
-    comparisons = [_compare(d, counts[d], cohort[d], data.threshold, shown_total) for d in DIMENSIONS]
+    decision = published(session, tenant_id=actor.tenant_id).screen
+    comparisons = [
+        _comparison(
+            d,
+            decision.partition(("T", theme), {g: ("TG", theme, d, g) for g in GROUPS[d]}),
+            decision.partition(("PN",), {g: ("P", d, g) for g in GROUPS[d]}),
+        )
+        for d in DIMENSIONS
+    ]
     updates = [
         u
         for u in session.exec(
