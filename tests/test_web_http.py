@@ -3,6 +3,7 @@
 import gzip
 import json
 
+from bs4 import BeautifulSoup
 from fastapi import APIRouter
 
 from tests import factories
@@ -209,4 +210,59 @@ def test_readyz_fails_when_the_database_cannot_take_writes(oidc_issuer, tmp_path
             holder.execute("ROLLBACK")
             holder.close()
         assert c.get("/readyz").status_code == 200
+    engine.dispose()
+
+
+def test_words_that_cannot_be_saved_are_handed_back(oidc_issuer, tmp_path):
+    """When the database could not take writes, a young person's "couldn't reach my
+    worker" note was lost behind a 500. Now: 503, the words on the page, and a form
+    that sends them again (which works once the database is back)."""
+    from sqlalchemy import event, text
+    from sqlmodel import Session, select
+
+    from tests.pagecheck import PageClient
+    from waymark import db
+    from waymark.app import create_app
+    from waymark.contacts.models import ReachRequest
+
+    path = tmp_path / "full.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    refusing = {"on": False}
+
+    @event.listens_for(engine, "begin")
+    def writes_fail(connection):  # as a full disk or a read-only volume would
+        connection.exec_driver_sql(f"PRAGMA query_only={int(refusing['on'])}")
+
+    app = create_app(make_settings(oidc_issuer, database_url=f"sqlite:///{path}"), database=db.Database(engine))
+    router = APIRouter()
+
+    @router.post("/api/test-write", dependencies=[requires(PUBLIC)])
+    def write(session: db.SessionDep) -> None:
+        session.execute(text("UPDATE tenant SET name = name"))
+
+    app.include_router(router)
+    with Session(engine) as session:
+        person = factories.make_world(session).yp  # a young person with a worker
+        with PageClient(app, base_url="http://testserver") as c:
+            factories.sign_in(c, session, person)
+            token = factories.csrf_from(c.get("/contacts").text)
+            words = "I rang three times.\nNobody came & I'm scared <b>"
+            fields = {"csrf_token": token, "method": "call", "tried_on": "", "note": words}
+            refusing["on"] = True
+            page = c.post("/contacts/reach", data=fields)
+            assert page.status_code == 503 and page.headers["retry-after"] == "30"
+            assert "We could not save this just now" in page.text
+            assert "I rang three times.\nNobody came &amp; I&#39;m scared &lt;b&gt;" in page.text
+            assert not session.exec(select(ReachRequest)).all()
+            form = BeautifulSoup(page.text, "html.parser").find("form", action="/contacts/reach")
+            again = {i["name"]: i["value"] for i in form.find_all("input")}
+            assert set(again) == {"csrf_token", "method", "tried_on", "note"} and again["note"] == words
+            # JSON callers (the offline outbox replaying an answer) get 503 too: it keeps its copy.
+            replay = c.post("/api/test-write", headers={"x-csrf-token": token})
+            assert replay.status_code == 503 and replay.json() == {"error": "not_saved"}
+            refusing["on"] = False
+            sent = c.post("/contacts/reach", data=again)
+            assert sent.status_code == 303
+            assert [r.note for r in session.exec(select(ReachRequest)).all()] == [words]
     engine.dispose()

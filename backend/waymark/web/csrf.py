@@ -17,7 +17,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 COOKIE = "waymark_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
+FORM_BODY = "waymark.form_body"  # scope key: the urlencoded body, once checked
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 _TOKEN_BYTES = 32
 
@@ -150,7 +151,20 @@ class CSRFMiddleware:
         if new_cookie or not token_valid(self.secret, cookie_value, submitted):
             await self.on_failure(scope, _replay(body), send_with_cookie, 403, "csrf")
             return
+        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            scope[FORM_BODY] = body  # kept for the page that hands words back if they cannot be saved
         await self.app(scope, _replay(body), send_with_cookie)
+
+
+def submitted_form(scope: Scope) -> list[tuple[str, str]]:
+    """The fields of the form this request sent (urlencoded forms only), as sent."""
+    body = scope.get(FORM_BODY)
+    if not body:
+        return []
+    try:
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=1000)
+    except (UnicodeDecodeError, ValueError):
+        return []
 
 
 def _cookie(headers: Headers, name: str) -> str | None:
