@@ -3,9 +3,14 @@ anonymous, easy read, assisted), one ballot each, and results with disclosure co
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlmodel import select
 
 from tests import factories
@@ -336,3 +341,98 @@ def test_worker_records_votes_from_the_record_page(client, db_session, world):
     assert "Their votes are saved, marked as assisted." in client.get(sent.headers["location"]).text
     ballot = db_session.exec(select(PriorityBallot)).one()
     assert (ballot.mode, ballot.young_person_id) == ("assisted", world.yp.id)
+
+
+# ------------------------------------------------- screen and export together
+def _ballots(votes: dict[str, int], voters: int, each: int) -> list[dict[str, int]]:
+    """``voters`` ballots of 1 to ``each`` votes that add up to ``votes``."""
+    pool = [theme for theme, n in votes.items() for _ in range(n)]
+    assert voters <= len(pool) <= voters * each
+    ballots: list[dict[str, int]] = [{} for _ in range(voters)]
+    for i, theme in enumerate(pool):
+        ballot = ballots[i] if i < voters else next(b for b in ballots if sum(b.values()) < each)
+        ballot[theme] = ballot.get(theme, 0) + 1
+    return ballots
+
+
+def _possible(themes, each: int, views: list[service.Results]) -> dict[str, tuple[int, int]]:
+    """What a reader holding every view can say about each theme's votes: the least
+    and most it could be (scipy's milp). The reader knows the rules: each of the voters
+    cast 1 to ``each`` votes, and what "fewer than n" and "hidden" mean; such totals can
+    always be split into ballots, so the votes per theme are the unknowns."""
+    n = len(themes)
+    low, high = [0.0] * (n + 2), [np.inf] * (n + 2)  # themes, votes cast, voters
+    for view in views:
+        cells = [view.votes.parts[t] for t in themes] + [view.votes.total, view.voters]
+        for i, c in enumerate(cells):
+            if c.kind == SHOWN:
+                low[i], high[i] = max(low[i], c.value), min(high[i], c.value)
+            elif c.kind == FEWER:
+                low[i], high[i] = max(low[i], 1), min(high[i], c.threshold - 1)
+            elif not view.withheld:
+                low[i] = max(low[i], c.threshold)
+    rows = [[1] * n + [-1, 0], [0] * n + [-1, 1], [0] * n + [1, -each]]  # sum = cast; voters <= cast <= each x voters
+    bounds = [(0, 0), (-np.inf, 0), (-np.inf, 0)]
+    rows += [[1 if j == i else 0 for j in range(n)] + [0, -each] for i in range(n)]  # a theme <= each x voters
+    bounds += [(-np.inf, 0)] * n
+    constraint = LinearConstraint(np.array(rows), [b[0] for b in bounds], [b[1] for b in bounds])
+    found = {}
+    for i, theme in enumerate(themes):
+        ends = []
+        for sign in (1, -1):
+            objective = np.zeros(n + 2)
+            objective[i] = sign
+            result = milp(objective, constraints=constraint, integrality=np.ones(n + 2), bounds=Bounds(low, high))
+            assert result.status in (0, 3)
+            ends.append(round(result.x[i]) if result.status == 0 else math.inf)
+        found[theme] = (ends[0], ends[1])
+    return found
+
+
+THEMES_5 = ["housing", "money", "contact_with_worker", "health_mental_health", "education_work"]
+
+
+def test_a_count_hidden_on_screen_is_not_given_away_by_the_export(db_session, world):
+    """Decided apart, the screen hid money's 12 so that two 4s could not be worked out
+    from the total, but the export (which hides both 4s as "fewer than 10" and needed
+    nothing more) showed it: the two together give both 4s away."""
+    votes = {"housing": 22, "money": 12, "contact_with_worker": 14, "health_mental_health": 4, "education_work": 4}
+    round_ = open_round(db_session, world, themes=THEMES_5)
+    for ballot in _ballots(votes, 30, 3):
+        cast(db_session, world, round_, ballot)
+    staff = officer(db_session, world)
+    screen = service.results(db_session, actor=staff, round_id=round_.id)
+    export = service.results(db_session, actor=staff, round_id=round_.id, export=True)
+    assert screen.voters.value == 30 and screen.votes.total.value == 56
+    assert screen.votes.parts["health_mental_health"].kind == FEWER
+    possible = _possible(THEMES_5, 3, [screen, export])
+    for theme in ("health_mental_health", "education_work"):
+        assert possible[theme][0] < possible[theme][1], theme
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    each=st.integers(1, 5),
+    sizes=st.lists(st.integers(0, 25), min_size=5, max_size=5),
+    share=st.floats(0, 1),
+    thresholds=st.sampled_from([(5, 10), (3, 8), (5, 5), (4, 12)]),
+)
+def test_no_small_vote_count_can_be_worked_out_from_screen_and_export(each, sizes, share, thresholds):
+    """Any votes per theme with any number of voters who could have cast them (from
+    votes/each to votes): ``_ballots`` shows such totals always split into ballots."""
+    votes = dict(zip(THEMES_5, sizes, strict=True))
+    cast_ = sum(sizes)
+    fewest = -(-cast_ // each)
+    voters = fewest + round(share * (cast_ - fewest))
+    low, high = thresholds
+    screen, export = service._decided(voters, tuple(votes.items()), each, low, high)
+    views = [
+        service.Results(round=None, voters=v, votes=p, order=[], threshold=t)  # type: ignore[arg-type]
+        for (v, p), t in ((screen, low), (export, high))
+    ]
+    both, export_alone = _possible(THEMES_5, each, views), _possible(THEMES_5, each, views[1:])
+    for theme, value in votes.items():
+        if 0 < value < low and views[0].votes.parts[theme].kind != SHOWN:
+            assert both[theme][0] < both[theme][1], (theme, votes)
+        if 0 < value < high and views[1].votes.parts[theme].kind != SHOWN:
+            assert export_alone[theme][0] < export_alone[theme][1], (theme, votes)

@@ -179,7 +179,7 @@ class Publication:
     values: dict[Hashable, int] = field(default_factory=dict)
     published: set[Hashable] = field(default_factory=set)
     tables: list[_Table] = field(default_factory=list)
-    bounds: list[tuple[Hashable, Hashable]] = field(default_factory=list)  # (a, b): a <= b
+    bounds: list[tuple[Hashable, Hashable, int]] = field(default_factory=list)  # (a, b, f): a <= f * b
 
     def count(self, key: Hashable, value: int | None, *, published: bool = True) -> None:
         """A count; ``value`` None for one that is never published and not kept (a
@@ -199,11 +199,13 @@ class Publication:
             raise ValueError(f"parts of {total!r} do not add up")
         self.tables.append(_Table(total, tuple(parts), displayed))
 
-    def at_most(self, small: Hashable, big: Hashable) -> None:
-        """A reader knows ``small`` <= ``big`` (only recorded where it is true)."""
+    def at_most(self, small: Hashable, big: Hashable, *, times: int = 1) -> None:
+        """A reader knows ``small`` <= ``times`` x ``big`` (only recorded where it is
+        true): a theme's answers are at most the consultation's responses, a round's
+        votes at most the voters times the votes each."""
         a, b = self.values[small], self.values[big]
-        if a is None or b is None or a <= b:
-            self.bounds.append((small, big))
+        if a is None or b is None or a <= times * b:
+            self.bounds.append((small, big, times))
 
     def decide(self, threshold: int, *, prior: Decision | None = None) -> Decision:
         return _decide(self, threshold, prior)
@@ -249,7 +251,7 @@ def _decide(pub: Publication, threshold: int, prior: Decision | None) -> Decisio
     constraints: list[tuple[dict[Hashable, int], int]] = [
         ({**{p: 1 for p in t.parts}, t.total: -1}, 0) for t in pub.tables
     ]  # sum(coefficient * count) == 0
-    inequalities = [({a: 1, b: -1}, 0) for a, b in pub.bounds]  # a - b <= 0
+    inequalities = [({a: 1, b: -times}, 0) for a, b, times in pub.bounds]  # a - times * b <= 0
     neighbours: dict[Hashable, set[Hashable]] = defaultdict(set)
     for terms, _ in constraints + inequalities:
         for k in terms:

@@ -2,13 +2,14 @@
 people's votes (standard, easy read, or assisted by their worker); and the results,
 through the same disclosure control as every insight.
 
-Votes are a partition: the votes for each theme add up to the votes cast, so
-``disclosure.protect`` decides what is shown. Results are listed by the votes shown,
+Votes are a partition: the votes for each theme add up to the votes cast, and
+``disclosure.Publication`` decides once what the screen and the export show. Results are listed by the votes shown,
 and suppressed themes after them in ballot order, so the order never hints at a hidden
 number."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -348,8 +349,9 @@ def results(session: Session, *, actor: Actor, round_id: int, export: bool = Fal
 
 
 def tally_round(session: Session, round_: PriorityRound, *, export: bool = False) -> Results:
+    """The round's results as the screen (or the export) shows them. Both come from one
+    joint decision, so someone holding both can work out no small count."""
     tenant = tenant_get(session, tenant_id=round_.tenant_id)
-    threshold = tenant.export_threshold if export else tenant.disclosure_threshold
     voters = session.exec(select(func.count()).where(PriorityBallot.round_id == round_.id)).one()
     counts = dict.fromkeys(round_.themes, 0)
     for theme, total in session.exec(
@@ -359,12 +361,10 @@ def tally_round(session: Session, round_: PriorityRound, *, export: bool = False
     ).all():
         if theme in counts:
             counts[theme] = int(total or 0)
-    voters_cell = disclosure.single(voters, threshold)
-    if not voters_cell.shown:
-        partition = disclosure.protect(counts, threshold, total_shown=False)
-    else:
-        # A theme has at most (voters x votes each) votes; the rules may use that bound.
-        partition = disclosure.protect(counts, threshold, known_max=dict.fromkeys(counts, voters * round_.votes))
+    screen, for_export = _decided(
+        voters, tuple(counts.items()), round_.votes, tenant.disclosure_threshold, tenant.export_threshold
+    )
+    voters_cell, partition = for_export if export else screen
     shown = [t for t in round_.themes if partition.parts[t].shown]
     shown.sort(key=lambda t: -(partition.parts[t].value or 0))
     order = shown + [t for t in round_.themes if t not in shown]
@@ -373,8 +373,45 @@ def tally_round(session: Session, round_: PriorityRound, *, export: bool = False
         voters=voters_cell,
         votes=partition,
         order=order,
-        threshold=threshold,
+        threshold=tenant.export_threshold if export else tenant.disclosure_threshold,
     )
+
+
+_Shown = tuple[disclosure.Cell, disclosure.Partition[str]]
+
+
+@functools.lru_cache(maxsize=256)
+def _decided(voters: int, counts: tuple[tuple[str, int], ...], each: int, low: int, high: int) -> tuple[_Shown, _Shown]:
+    """The voters and votes per theme, for the screen (``low``) and the export (``high``).
+
+    One ``disclosure.Publication``: the votes per theme add up to the votes cast, and a
+    reader knows the votes cast are at least the voters and at most voters x votes each
+    (so is any theme's). The export is decided with the screen as prior, so the two
+    together give nothing away. With fewer voters than a threshold, that threshold's
+    view shows no breakdown at all."""
+    pub = disclosure.Publication()
+    pub.count("voters", voters)
+    pub.count("votes", sum(v for _t, v in counts))
+    for theme, value in counts:
+        pub.count(("votes", theme), value)
+    pub.table("votes", [("votes", t) for t, _v in counts])
+    pub.at_most("voters", "votes")
+    pub.at_most("votes", "voters", times=each)
+    for theme, _v in counts:
+        pub.at_most(("votes", theme), "voters", times=each)
+    themes = {t: ("votes", t) for t, _v in counts}
+
+    def view(threshold: int, prior: disclosure.Decision | None) -> tuple[_Shown, disclosure.Decision | None]:
+        voters_cell = disclosure.single(voters, threshold)
+        if not voters_cell.shown:
+            hidden = disclosure.Cell(disclosure.HIDDEN, None, threshold)
+            return (voters_cell, disclosure.Partition(hidden, dict.fromkeys(themes, hidden), True)), prior
+        decision = pub.decide(threshold, prior=prior)
+        return (voters_cell, decision.partition("votes", themes)), decision
+
+    screen, prior = view(low, None)
+    export, _ = view(high, prior) if high > low else (screen, None)
+    return screen, export
 
 
 def latest_results(session: Session, *, tenant_id: int, export: bool = False) -> Results | None:
