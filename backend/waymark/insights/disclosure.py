@@ -213,7 +213,8 @@ class Publication:
 
 @dataclass(frozen=True)
 class Decision:
-    """What may be shown of each count, at one threshold, for every page and export."""
+    """What may be shown of each count, at one threshold, for every page and export.
+    ``_decide`` fills ``states`` in while it audits; once returned, nothing changes it."""
 
     threshold: int
     states: dict[Hashable, str]  # SHOWN, FEWER, HIDDEN, WITHHELD (FREE: never shown)
@@ -285,13 +286,13 @@ def _decide(pub: Publication, threshold: int, prior: Decision | None) -> Decisio
         withhold_breakdowns()
         unsafe: list[Hashable] = []
         for together in (False, True):
-            todo = [k for k in targets(together) if (k, together) not in proved and k not in abandoned]
-            if not todo:
+            pending = [k for k in targets(together) if (k, together) not in proved and k not in abandoned]
+            if not pending:
                 continue
             limits = _knowledge(decision, prior if together else None)
-            for key in system.prove(todo, limits):
+            for key in system.prove(pending, limits):
                 proved.add((key, together))
-            unsafe = [k for k in todo if (k, together) not in proved]
+            unsafe = [k for k in pending if (k, together) not in proved]
             if unsafe:
                 break
         if not unsafe:

@@ -101,6 +101,7 @@ class Insights:
     quarters: list[str]
     questions: list[QuestionResult] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    decision: disclosure.Decision | None = field(default=None, repr=False)  # what every figure above reads
 
     @property
     def scope_total(self) -> Cell:
@@ -413,7 +414,8 @@ def published(session: Session, *, tenant_id: int) -> Published:
         _DECIDED[fingerprint] = (screen, export)
         while len(_DECIDED) > 32:
             _DECIDED.popitem(last=False)
-    quarters = sorted({q for _t, c, q, n in reading.themes if n and c in {c.id for c in consultations}})
+    ids = {c.id for c in consultations}
+    quarters = sorted({q for _t, c, q, n in reading.themes if n and c in ids})
     return Published(
         consultations=consultations, quarters=quarters, questions=dict(questions), screen=screen, export=export
     )
@@ -499,6 +501,7 @@ def insights(session: Session, *, actor: Actor, consultation_id: int | None = No
         quarters=shared.quarters,
         questions=questions,
         comparisons=comparisons,
+        decision=decision,
     )
 
 
@@ -520,7 +523,8 @@ def theme_report(session: Session, *, actor: Actor, theme: str) -> ThemeReport:
         raise NotFound()
     data = insights(session, actor=actor)
     row = next(r for r in data.themes if r.key == theme)
-    decision = published(session, tenant_id=actor.tenant_id).screen
+    decision = data.decision
+    assert decision is not None
     comparisons = [
         _comparison(
             d,

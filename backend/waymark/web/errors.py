@@ -48,14 +48,19 @@ REASONS = {
 }
 
 
-def error_response(request: Request, status: int, reason: str | None = None) -> Response:
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": reason or TITLES.get(status, "error")}, status_code=status)
+def _load_actor(request: Request) -> None:
+    """Who is signed in, for the page's menu (install() is given how to find out)."""
     if not hasattr(request.state, "actor"):
-        try:  # who is signed in, for the page's menu (install() is given how to find out)
+        try:
             request.app.state.load_actor(request)
         except Exception:  # the database may be what failed; show the page anyway
             request.state.actor = None
+
+
+def error_response(request: Request, status: int, reason: str | None = None) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": reason or TITLES.get(status, "error")}, status_code=status)
+    _load_actor(request)
     return render(
         request,
         "errors/error.html",
@@ -70,11 +75,7 @@ def not_saved(request: Request) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": "not_saved"}, status_code=503, headers=headers)
     fields = [(k, v) for k, v in submitted_form(request.scope) if k != "csrf_token"] if request.method == "POST" else []
-    if not hasattr(request.state, "actor"):
-        try:
-            request.app.state.load_actor(request)
-        except Exception:  # the database may be what failed; show the page anyway
-            request.state.actor = None
+    _load_actor(request)
     response = render(
         request,
         "errors/not_saved.html",
