@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,6 +93,25 @@ def database(engine: Engine) -> Iterator[RollbackDatabase]:
 def db_session(database: RollbackDatabase) -> Iterator[Session]:
     with database.session() as session:
         yield session
+
+
+@pytest.fixture
+def scratch_engine(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own that really commits (for racing sessions)."""
+    if engine.dialect.name == "sqlite":
+        scratch = db.make_engine(f"sqlite:///{tmp_path / 'race.db'}")
+        schema = None
+    else:
+        schema = "waymark_race_test"
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        scratch = create_engine(engine.url, connect_args={"options": f"-csearch_path={schema}"})
+    db.migrate(scratch)
+    yield scratch
+    scratch.dispose()
+    if schema:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -104,6 +104,18 @@ def _sqlite_pragmas(engine: Engine) -> None:
             cursor.execute("BEGIN IMMEDIATE")
 
 
+def serialise(session: Session, key: str) -> None:
+    """Hold a lock named ``key`` until the transaction ends, so that units of work that
+    read and then write the same thing (is there an open alert for this person?) run
+    one after another. PostgreSQL: a transaction advisory lock on the key's hash.
+    SQLite: the database's write lock, taken now rather than at the first write, so
+    reads after this see everything committed before it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM rate_count WHERE 0"))  # begins IMMEDIATE, changes nothing
+    else:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
 def can_write(session: Session, *, wait_seconds: float = 2.0) -> bool:
     """Would a write succeed now? Takes the write lock (SQLite) or writes a row
     (PostgreSQL) and rolls back, waiting at most ``wait_seconds``: a lock held past the

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from tests import factories
 from tests.factories import actor, answers, make_open, page_key
-from waymark import clock, db
+from waymark import clock
 from waymark.consultations import messages as m
 from waymark.consultations import service
 from waymark.consultations.models import CLOSED, OPEN, Answer, Consultation, Response
@@ -272,25 +270,6 @@ def test_the_outbox_replays_exactly_once(client, db_session, world):
     assert client.post("/api/outbox", json={"url": "/elsewhere", "fields": {}}, headers=headers).status_code == 404
     client.cookies.delete("waymark_session")
     assert client.post("/api/outbox", json=body, headers=headers).status_code == 401
-
-
-@pytest.fixture
-def scratch_engine(engine, tmp_path: Path):
-    """A database of its own that really commits (for racing sessions)."""
-    if engine.dialect.name == "sqlite":
-        scratch = db.make_engine(f"sqlite:///{tmp_path / 'race.db'}")
-        schema = None
-    else:
-        schema = "waymark_race_test"
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        scratch = create_engine(engine.url, connect_args={"options": f"-csearch_path={schema}"})
-    db.migrate(scratch)
-    yield scratch
-    scratch.dispose()
-    if schema:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_racing_replays_store_one_response(scratch_engine):

@@ -5,11 +5,12 @@ managers on a controllable clock, the duty list, and "I feel unsafe"."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests import factories
 from tests.factories import actor, answers, make_open
@@ -250,6 +251,36 @@ def test_a_flood_from_one_person_is_one_counted_alert_and_nothing_is_dropped(db_
     clock.advance(timedelta(minutes=31))
     service.unsafe_button(db_session, actor=me, note="again")
     assert len(notes(db_session, "safeguarding_alert")) == 2
+
+
+def test_presses_at_the_same_moment_still_make_one_alert(scratch_engine):
+    """Sent together, each press used to look for an open alert before any had been
+    stored, so several became alerts of their own (and told the lead each time)."""
+    with Session(scratch_engine, expire_on_commit=False) as session:
+        world = factories.make_world(session)
+        me = actor(session, world.yp)
+    start, errors = threading.Barrier(6), []
+
+    def press(n: int) -> None:
+        with Session(scratch_engine, expire_on_commit=False) as session:
+            start.wait()
+            try:
+                safeguarding_service.unsafe_button(session, actor=me, note=f"press {n}")
+            except Exception as exc:  # collected and looked at below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with Session(scratch_engine) as session:
+        rows = session.exec(select(SafeguardingAlert)).all()
+        heads = [r for r in rows if r.grouped_into_id is None]
+        assert len(rows) == 6 and len(heads) == 1 and heads[0].repeats == 5
+        assert len(session.exec(select(Notification).where(Notification.kind == "safeguarding_alert")).all()) >= 1
+        assert len(session.exec(select(jobs.Job).where(jobs.Job.kind == safeguarding_service.EMAIL)).all()) == 1
 
 
 def test_the_deputy_is_told_too_and_a_lead_who_lost_the_role_falls_back_to_managers(db_session, world, smtp):

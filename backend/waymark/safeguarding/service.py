@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from waymark import clock, workdays
+from waymark import clock, db, workdays
 from waymark.audit.service import audit_record
 from waymark.errors import InputError
 from waymark.identity.actor import Actor
@@ -121,6 +121,8 @@ def raise_alert(
         context=context[:200],
         created_at=clock.now(),
     )
+    if group_key:  # presses sent together must find the one before them
+        db.serialise(session, f"safeguarding-group:{tenant_id}:{group_key}")
     head = _open_group(session, tenant_id, group_key)
     if head is not None:
         alert.grouped_into_id = head.id
