@@ -21,6 +21,7 @@ from waymark.moderation import messages as m
 from waymark.moderation import personal, service, themes
 from waymark.notifications.models import Notification
 from waymark.outbox import service as outbox
+from waymark.pathway.models import PathwayPlan, PlanStep
 from waymark.settings import ROOT
 
 
@@ -335,3 +336,28 @@ def test_the_queue_marks_every_name_the_council_holds(client, db_session, world)
     factories.sign_in(client, db_session, world.staff_by_role["moderator"])
     page = client.get("/staff/moderation").text
     assert "[name] never rings back. [name] says the same" in page
+
+
+def test_the_people_named_in_plans_are_marked_too(client, db_session, world):
+    """Carers and advocates are in the records only as who does a plan step."""
+    plan = PathwayPlan(tenant_id=world.a.id, young_person_id=world.yp.id)
+    db_session.add(plan)
+    db_session.flush()
+    db_session.add(
+        PlanStep(
+            plan_id=plan.id,
+            heading="education",
+            text="Open day",
+            owner="named",
+            owner_name="Sue Marsh (your foster carer)",
+        )
+    )
+    db_session.commit()
+    known = service.council_names(db_session, actor=actor(db_session, world.staff_by_role["moderator"]))
+    assert personal.redact("I told Sue I can stay till 21, ask your foster carer", known=known) == (
+        "I told [name] I can stay till 21, ask your foster carer"
+    )
+    assert personal.redact("mrs marsh locked the fridge", known=known) == "[name] locked the fridge"
+    b_moderator = factories.make_staff(db_session, world.b, "moderator")
+    other = service.council_names(db_session, actor=actor(db_session, b_moderator))
+    assert "marsh" not in other.parts  # another council's plans are not its records

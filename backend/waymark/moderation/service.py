@@ -5,6 +5,7 @@ in the audit log, which managers read as the moderation log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ from waymark.moderation import messages as m
 from waymark.moderation import personal
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
+from waymark.pathway.models import PathwayPlan, PlanStep
 from waymark.safeguarding import service as safeguarding
 from waymark.safeguarding.detect import CHECK, URGENT, Signal
 from waymark.safeguarding.models import FROM_BACKSTOP, FROM_MODERATOR
@@ -127,11 +129,22 @@ def queue(session: Session, *, actor: Actor, limit: int = 50) -> tuple[list[Queu
 
 
 def council_names(session: Session, *, actor: Actor) -> personal.Known:
-    """Every name the council's records hold (young people and staff, full and
-    display names), for marking them in the queue."""
+    """Every name the council's records hold, for marking them in the queue: young
+    people and staff (full and display names), and the people named in plan steps
+    (carers, advocates: "Sue (your foster carer)" gives "Sue")."""
     _require_moderator(actor)
     rows = session.exec(select(User.full_name, User.display_name).where(User.tenant_id == actor.tenant_id)).all()
-    return personal.Known.of(name for pair in rows for name in pair if name)
+    named = session.exec(
+        select(PlanStep.owner_name)
+        .distinct()
+        .join(PathwayPlan, col(PathwayPlan.id) == col(PlanStep.plan_id))
+        .where(PathwayPlan.tenant_id == actor.tenant_id, col(PlanStep.owner_name).is_not(None))
+    ).all()
+    people = [_BRACKETS.sub(" ", name) for name in named if name]
+    return personal.Known.of([*(name for pair in rows for name in pair if name), *people])
+
+
+_BRACKETS = re.compile(r"\([^)]*\)")  # "(your foster carer)": what they are, not who
 
 
 def _in_council(session: Session, actor: Actor, answer_id: int) -> tuple[Answer, Response]:
