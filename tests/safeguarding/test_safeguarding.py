@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from tests import factories
 from tests.factories import actor, answers, make_open
 from waymark import clock
+from waymark.audit.models import AuditEvent
 from waymark.consultations import service as consultations
 from waymark.consultations.models import SAFEGUARDING, Answer
 from waymark.jobs import service as jobs
@@ -228,6 +229,52 @@ def test_duty_list_i_feel_unsafe_and_the_thanks_page(client, db_session, world, 
     assert response.status_code == 303
     db_session.refresh(alerts[0])
     assert alerts[0].acknowledged_by_id == lead.id
+
+
+def test_the_lead_sends_a_false_alarm_to_moderation_and_it_counts_again(client, db_session, world, lead):
+    """Held back for the lead, an answer was out of the council's results for good,
+    even when the lead saw at once it was no risk ("this form is killing me" style)."""
+    consultation, questions = make_open(db_session, world)
+    fields = answers(questions)
+    fields[f"q{questions[3].id}"] = [RISK]
+    response = consultations.response_submit(
+        db_session,
+        actor=actor(db_session, world.yp),
+        consultation_id=consultation.id,
+        raw=fields,
+        anonymous=True,
+        mode="standard",
+        quotes_allowed=False,
+        key=outbox.new_key(),
+        secret=b"s",
+    )
+    answer = db_session.exec(select(Answer).where(Answer.response_id == response.id, Answer.text == RISK)).one()
+    assert answer.moderation == SAFEGUARDING
+    moderator = actor(db_session, world.staff_by_role["moderator"])
+    assert answer.id not in {i.id for i in moderation.queue(db_session, actor=moderator)[0]}
+
+    factories.sign_in(client, db_session, lead)
+    duty = client.get("/staff/safeguarding")
+    alert = db_session.exec(select(SafeguardingAlert).where(SafeguardingAlert.answer_id == answer.id)).one()
+    assert f'id="not-a-risk-{alert.id}-hint"' in duty.text  # offered where words were held back
+    token = factories.csrf_from(duty.text)
+    url = f"/staff/safeguarding/{alert.id}/acknowledge"
+    note = {"csrf_token": token, "note": "Spoke to her: a film quote", "not_a_risk": "1"}
+    assert client.post(url, data=note).status_code == 303
+    db_session.refresh(answer)
+    db_session.refresh(alert)
+    assert alert.acknowledged_by_id == lead.id and answer.moderation == "pending"
+    assert answer.id in {i.id for i in moderation.queue(db_session, actor=moderator)[0]}
+    assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "safeguarding.not_a_risk")).one()
+    # Done once: asking again changes nothing.
+    client.post(url, data={"csrf_token": token, "note": "again", "not_a_risk": "1"})
+    db_session.refresh(alert)
+    assert alert.action_note == "Spoke to her: a film quote"
+    # "I have this" alone keeps the words with the lead.
+    other = safeguarding_service.raise_from_record(
+        db_session, actor=actor(db_session, world.pa), young_person_id=world.yp.id, note="worried about her flat"
+    )
+    assert f'id="not-a-risk-{other.id}-hint"' not in client.get("/staff/safeguarding").text
 
 
 # ------------------------------------------------------- floods, deputy, menu

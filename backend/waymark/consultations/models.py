@@ -20,7 +20,8 @@ MODES = ("standard", "easy", "assisted")
 AGE_BANDS = ("under_13", "13_15", "16_17", "18_20", "21_25")
 TEXT_MAX = 2000
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-SAFEGUARDING = "safeguard"  # went to the safeguarding lead: never queued, published or counted
+# Went to the safeguarding lead: not queued, published or counted, unless the lead says "not a risk".
+SAFEGUARDING = "safeguard"
 MODERATION_STATES = (PENDING, APPROVED, REJECTED, SAFEGUARDING)
 
 

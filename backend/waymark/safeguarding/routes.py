@@ -45,6 +45,7 @@ def duty_list(request: Request, session: SessionDep) -> Response:
             "open": open_alerts,
             "done": done,
             "joined": joined,
+            "held_back": {a.id for a in open_alerts if service.held_back(session, [a, *joined.get(a.id or 0, [])])},
             "names": names,
             "sources": m.SOURCE_LABELS,
             "levels": m.LEVEL_LABELS,
@@ -57,7 +58,13 @@ def duty_list(request: Request, session: SessionDep) -> Response:
 def acknowledge(
     request: Request, alert_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
 ) -> Response:
-    service.acknowledge(session, actor=signed_in_actor(request), alert_id=alert_id, note=str(raw.get("note", "")))
+    service.acknowledge(
+        session,
+        actor=signed_in_actor(request),
+        alert_id=alert_id,
+        note=str(raw.get("note", "")),
+        not_a_risk=raw.get("not_a_risk") == "1",
+    )
     return RedirectResponse(f"/staff/safeguarding#alert-{alert_id}", status_code=303)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock, db, workdays
 from waymark.audit.service import audit_record
+from waymark.consultations.models import PENDING, SAFEGUARDING, Answer
 from waymark.errors import InputError
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
@@ -30,6 +31,7 @@ from waymark.identity.permissions import (
 )
 from waymark.identity.service import NotFound, current_workers, staff_with_roles, young_person_for_worker
 from waymark.jobs import service as jobs
+from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
 from waymark.safeguarding import messages as m
 from waymark.safeguarding.detect import Signal
@@ -407,7 +409,12 @@ def open_count(session: Session, *, tenant_id: int) -> int:
     )
 
 
-def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> SafeguardingAlert:
+def acknowledge(
+    session: Session, *, actor: Actor, alert_id: int, note: str, not_a_risk: bool = False
+) -> SafeguardingAlert:
+    """The lead has it. ``not_a_risk``: the lead judged it a false alarm, so consultation
+    answers it held back go to the moderation queue like any other (else a false alarm
+    would take a young person's feedback out of the council's results for good)."""
     _require_duty(session, actor)
     alert = session.get(SafeguardingAlert, alert_id)
     if alert is None or alert.tenant_id != actor.tenant_id:
@@ -417,19 +424,35 @@ def acknowledge(session: Session, *, actor: Actor, alert_id: int, note: str) -> 
         alert.acknowledged_at, alert.acknowledged_by_id = now, actor.user_id
         alert.action_note = note.strip()[:NOTE_MAX]
         session.add(alert)
-        for joined in grouped(session, heads=[alert]).get(alert.id or 0, []):
+        every = [alert, *grouped(session, heads=[alert]).get(alert.id or 0, [])]
+        for joined in every[1:]:
             joined.acknowledged_at, joined.acknowledged_by_id = now, actor.user_id
             session.add(joined)
+        if not_a_risk:
+            for answer in held_back(session, every):
+                answer.moderation, answer.suggested_themes = PENDING, theme_list.suggest(answer.text or "")
+                session.add(answer)
+                schedule_backstop(
+                    session, tenant_id=alert.tenant_id, kind="answer", item_id=answer.id or 0, queued_at=now
+                )
         audit_record(
             session,
             actor=actor,
-            action="safeguarding.acknowledge",
+            action="safeguarding.not_a_risk" if not_a_risk else "safeguarding.acknowledge",
             subject_id=alert.young_person_id,
             object_type="safeguarding_alert",
             object_id=alert.id,
         )
         session.commit()
     return alert
+
+
+def held_back(session: Session, alerts: list[SafeguardingAlert]) -> list[Answer]:
+    """Consultation answers these alerts kept out of the moderation queue."""
+    ids = [a.answer_id for a in alerts if a.answer_id]
+    if not ids:
+        return []
+    return list(session.exec(select(Answer).where(col(Answer.id).in_(ids), Answer.moderation == SAFEGUARDING)))
 
 
 HELP_SHOWN_FOR = timedelta(hours=2)
