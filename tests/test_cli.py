@@ -89,3 +89,26 @@ def test_vapid_keys_makes_a_pair_that_signs_and_verifies():
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     assert vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint) == public
+
+
+def test_a_council_is_set_up_without_sql_outside_demo_mode(tmp_path, monkeypatch):
+    monkeypatch.setenv("WAYMARK_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("WAYMARK_DEMO_MODE", "false")
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    assert "No councils yet" in runner.invoke(main, ["council", "list"]).output
+    create = ["council", "create", "--slug", "riverside", "--name", "Riverside Council"]
+    made = runner.invoke(main, [*create, "--admin-email", "Sasha.Novak@riverside.gov.uk", "--welsh"])
+    assert made.exit_code == 0, made.output
+    assert "Created Riverside Council (riverside), in English and Welsh." in made.output
+    assert "First admin: Sasha Novak <sasha.novak@riverside.gov.uk>." in made.output
+    refused = runner.invoke(main, ["council", "create", "--slug", "Hill side", "--name", " ", "--admin-email", "x@"])
+    assert refused.exit_code != 0 and "Nothing was created." in refused.output
+    assert "short name must be" in refused.output and "name must be 1 to 120" in refused.output
+    assert "email address is not valid" in refused.output
+    again = runner.invoke(main, [*create, "--admin-email", "SASHA.NOVAK@riverside.gov.uk"])
+    assert again.exit_code != 0 and "already a council with the short name 'riverside'" in again.output
+    assert "sasha.novak@riverside.gov.uk already has a Waymark account (in Riverside Council)" in again.output
+    listed = runner.invoke(main, ["council", "list"]).output.splitlines()
+    assert len(listed) == 2 and listed[1].split()[:3] == ["riverside", "Riverside", "Council"]
+    assert listed[1].split()[-4:] == ["en+cy", "1", "1", "0"]  # languages, admins, staff, young people

@@ -242,6 +242,65 @@ def redaction_evaluate(labelled: tuple[str, ...]) -> None:
         click.echo(json.dumps({"set": path.stem, **personal.evaluate(rows)}))
 
 
+@main.group()
+def council() -> None:
+    """Set up councils (on any database, outside demo mode too)."""
+
+
+@council.command("create")
+@click.option("--slug", required=True, help="Short name, used in addresses and commands (riverside).")
+@click.option("--name", required=True, help='The council\'s name as people know it ("Riverside Council").')
+@click.option("--admin-email", required=True, help="The first admin: they sign in with this email through the IdP.")
+@click.option("--admin-name", default="", help="The first admin's name (default: from the email address).")
+@click.option("--welsh", is_flag=True, help="Offer Welsh as well as English to the council's people.")
+def council_create(slug: str, name: str, admin_email: str, admin_name: str, welsh: bool) -> None:
+    """Create a council and its first admin."""
+    from waymark.db import Database, make_engine
+    from waymark.errors import InputError
+    from waymark.identity import councils
+
+    settings = Settings()
+    database = Database(make_engine(settings.database_url))
+    with database.session() as session:
+        try:
+            tenant, admin = councils.create(
+                session, slug=slug, name=name, admin_email=admin_email, admin_name=admin_name, welsh=welsh
+            )
+        except InputError as exc:
+            raise click.ClickException("Nothing was created.\n" + "\n".join(exc.errors.values())) from None
+    click.echo(
+        f"Created {tenant.name} ({tenant.slug}), in {' and '.join(_LANGUAGE_NAMES[c] for c in tenant.languages)}."
+    )
+    click.echo(f"First admin: {admin.full_name} <{admin.email}>.")
+    click.echo(
+        "Next: point the identity provider at Waymark (WAYMARK_OIDC_*), then the admin signs in at "
+        f"{settings.public_url}/login/staff and finishes set-up at /staff/admin."
+    )
+
+
+_LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+
+
+@council.command("list")
+def council_list() -> None:
+    """Every council, with its admins, staff and young people."""
+    from waymark.db import Database, make_engine
+    from waymark.identity import councils
+
+    database = Database(make_engine(Settings().database_url))
+    with database.session() as session:
+        rows = councils.listing(session)
+    if not rows:
+        click.echo("No councils yet: waymark council create --help")
+        return
+    click.echo(f"{'slug':<20} {'name':<32} {'languages':<10} {'admins':>6} {'staff':>6} {'young people':>12}")
+    for r in rows:
+        name = r.name + (" (demo)" if r.is_demo else "")
+        click.echo(
+            f"{r.slug:<20} {name:<32} {'+'.join(r.languages):<10} {r.admins:>6} {r.staff:>6} {r.young_people:>12}"
+        )
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--council", "council_slug", required=True, help="The council's short name (its slug).")

@@ -17,6 +17,7 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     session_hash: str = ""
     brand_colour: str = ""  # the council's header colour (admin setting)
+    languages: tuple[str, ...] = ()  # the council's languages (empty: every language)
 
     @property
     def is_young_person(self) -> bool:

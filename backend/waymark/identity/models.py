@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from waymark.db import UTCDateTime, utcnow
@@ -56,6 +56,9 @@ class Tenant(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=300)
     # Refuse staff sign-ins whose ID token does not show multi-factor authentication.
     require_mfa: bool = False
+    # The languages offered to the council's people (web/i18n.py LANGUAGES codes):
+    # English always, Welsh where the council turns it on.
+    languages: list = Field(default_factory=lambda: ["en", "cy"], sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -206,6 +206,9 @@ def roles_grant(roles: Iterable[str], permission: str) -> bool:
     return any(role_has(role, permission) for role in roles)
 
 
+FIRST_ADMIN_ROLE = "admin"  # the role of a new council's first account (waymark council create)
+
+
 def roles_with(permission: str) -> list[str]:
     """The roles that hold ``permission``, for finding the people who do (a query on roles)."""
     return [role for role in ROLES if role_has(role, permission)]

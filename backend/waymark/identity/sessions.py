@@ -129,14 +129,14 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         return None
     id_hash = hash_token(token)
     found = session.exec(
-        select(AuthSession, User, Tenant.brand_colour)
+        select(AuthSession, User, Tenant.brand_colour, Tenant.languages)
         .join(User, col(User.id) == col(AuthSession.user_id))
         .join(Tenant, col(Tenant.id) == col(User.tenant_id))
         .where(AuthSession.id_hash == id_hash)
     ).first()
     if found is None:
         return None
-    row, user, brand_colour = found
+    row, user, brand_colour, languages = found
     now = clock.now()
     if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_seconds):
         session.delete(row)
@@ -166,6 +166,7 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         roles=roles,
         session_hash=id_hash,
         brand_colour=brand_colour,
+        languages=tuple(languages or ()),
     )
 
 

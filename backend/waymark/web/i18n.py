@@ -43,9 +43,18 @@ def translations(locale: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def offered(request: Request) -> dict[str, str]:
+    """The languages this request may be shown in: the signed-in person's council's,
+    or every language for someone not signed in."""
+    actor = getattr(getattr(request, "state", None), "actor", None)
+    codes = getattr(actor, "languages", ()) or ()
+    return {code: name for code, name in LANGUAGES.items() if not codes or code in codes or code == DEFAULT_LOCALE}
+
+
 def request_locale(request: Request) -> str:
+    languages = offered(request)
     cookie = request.cookies.get(COOKIE)
-    if cookie in LANGUAGES:
+    if cookie in languages:
         return cookie
     header = request.headers.get("accept-language", "")
     preferred = []
@@ -53,11 +62,11 @@ def request_locale(request: Request) -> str:
         tag = part.split(";")[0].strip().replace("-", "_")
         if tag:
             preferred.append(tag)
-    found = negotiate_locale(preferred, list(LANGUAGES), sep="_") if preferred else None
+    found = negotiate_locale(preferred, list(languages), sep="_") if preferred else None
     if found is None and preferred:
         # "cy_GB" should match "cy".
         for tag in preferred:
-            if tag.split("_")[0].lower() in LANGUAGES:
+            if tag.split("_")[0].lower() in languages:
                 return tag.split("_")[0].lower()
     return found or DEFAULT_LOCALE
 

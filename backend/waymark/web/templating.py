@@ -95,6 +95,7 @@ def render(
         "actor": actor,
         "csrf_token": csrf_token,
         "current_path": request.url.path,
+        "languages": i18n.offered(request),
         **(context or {}),
     }
     if block and is_htmx_fragment(request):
