@@ -188,7 +188,7 @@ def safeguarding_evaluate(labelled: tuple[str, ...], misses: bool) -> None:
     from pathlib import Path
 
     from waymark.safeguarding.detect import check
-    from waymark.safeguarding.evaluation import ALL_SETS, HELDOUT_SET, SETS_DIR, evaluate, load_set
+    from waymark.safeguarding.evaluation import ALL_SETS, HELDOUT_SETS, SETS_DIR, evaluate, load_set
 
     sets = {Path(p).stem: load_set(Path(p).stem, Path(p).parent) for p in labelled} or {
         name: load_set(name, SETS_DIR) for name in ALL_SETS
@@ -196,8 +196,8 @@ def safeguarding_evaluate(labelled: tuple[str, ...], misses: bool) -> None:
     for name, rows in sets.items():
         result = evaluate(rows, lambda text: check(text).risk)
         click.echo(json.dumps(result.line(name)))
-        if misses and name == HELDOUT_SET:
-            raise click.ClickException("the held-out set is only reported: reading its misses would be tuning on it")
+        if misses and name in HELDOUT_SETS:
+            raise click.ClickException("held-out sets are only reported: reading their misses would be tuning on them")
         if misses:
             for text in result.missed:
                 click.echo(f"  missed: {text}")

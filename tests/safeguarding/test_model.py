@@ -10,7 +10,15 @@ import json
 import pytest
 
 from waymark.safeguarding import detect, model, training
-from waymark.safeguarding.evaluation import ALL_SETS, DEV_SET, EVERYDAY_SET, HELDOUT_SET, evaluate, load_set
+from waymark.safeguarding.evaluation import (
+    ALL_SETS,
+    DEV_SET,
+    EVERYDAY_SET,
+    HELDOUT_SET,
+    HELDOUT_SET_2,
+    evaluate,
+    load_set,
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +90,32 @@ def test_held_out_figures_are_reported_and_do_not_fall(capsys):
     result = evaluate(load_set(HELDOUT_SET), lambda text: detect.check(text).risk)
     with capsys.disabled():
         print("\nheld-out:", json.dumps(result.line(HELDOUT_SET)))
-    assert result.recall >= 0.97 and result.false_alarm_rate <= 0.12
+    assert result.recall >= 0.985 and result.false_alarm_rate <= 0.10
+    second = evaluate(load_set(HELDOUT_SET_2), lambda text: detect.check(text).risk)
+    with capsys.disabled():
+        print("held-out 2:", json.dumps(second.line(HELDOUT_SET_2)))
+    # First measured (2026-12-04, before train4 was added): 97.9%, 14.6%; with train4 98.3%, 12.0%.
+    assert second.recall >= 0.98 and second.false_alarm_rate <= 0.13
 
 
-@pytest.mark.xfail(
-    reason="held-out: recall 97.6% (280/287) and false alarms 10.1% (16/158), just short of the 98% and 10% bars",
-    strict=True,
+@pytest.mark.parametrize(
+    "name",
+    [
+        HELDOUT_SET,
+        pytest.param(
+            HELDOUT_SET_2,
+            marks=pytest.mark.xfail(
+                reason="held-out 2: recall 98.3% (284/289) but false alarms 12.0% (19/158), over the 10% bar",
+                strict=True,
+            ),
+        ),
+    ],
 )
-def test_held_out_meets_the_bar():
-    result = evaluate(load_set(HELDOUT_SET), lambda text: detect.check(text).risk)
+def test_held_out_meets_the_bar(name):
+    """Recall at least 98% with at most 10% false alarms. ``heldout`` meets it (98.9%,
+    8.9%) since train4 was added, but that was decided knowing its earlier figure;
+    ``heldout2``, newer, is the fairer test and does not yet."""
+    result = evaluate(load_set(name), lambda text: detect.check(text).risk)
     assert result.recall >= 0.98 and result.false_alarm_rate <= 0.10
 
 
