@@ -45,7 +45,7 @@ def duty_list(request: Request, session: SessionDep) -> Response:
             "open": open_alerts,
             "done": done,
             "joined": joined,
-            "held_back": {a.id for a in open_alerts if service.held_back(session, [a, *joined.get(a.id or 0, [])])},
+            "held_back": service.holding_back(session, heads=open_alerts, joined=joined),
             "names": names,
             "sources": m.SOURCE_LABELS,
             "levels": m.LEVEL_LABELS,

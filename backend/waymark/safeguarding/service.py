@@ -447,6 +447,17 @@ def acknowledge(
     return alert
 
 
+def holding_back(
+    session: Session, *, heads: list[SafeguardingAlert], joined: dict[int, list[SafeguardingAlert]]
+) -> set[int]:
+    """The ids of ``heads`` that (with the alerts that joined them) hold back answers,
+    in one query for the duty list."""
+    head_of = {a.answer_id: a.id for a in heads if a.answer_id}
+    head_of |= {j.answer_id: head_id for head_id, rows in joined.items() for j in rows if j.answer_id}
+    found = held_back(session, [*heads, *(j for rows in joined.values() for j in rows)])
+    return {head_of[answer.id] for answer in found if answer.id in head_of}
+
+
 def held_back(session: Session, alerts: list[SafeguardingAlert]) -> list[Answer]:
     """Consultation answers these alerts kept out of the moderation queue."""
     ids = [a.answer_id for a in alerts if a.answer_id]
