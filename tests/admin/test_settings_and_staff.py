@@ -308,3 +308,24 @@ def test_an_admin_cannot_give_themselves_a_role_and_the_other_admins_are_told(db
     service.staff_save(db_session, actor=other, values=values, roles=["admin", "manager"], user_id=admin.id)
     held = db_session.exec(select(UserRole.role).where(UserRole.user_id == admin.id)).all()
     assert sorted(held) == ["admin", "manager"]
+
+
+def test_the_admin_turns_welsh_off_and_on(client, db_session, world):
+    factories.sign_in(client, db_session, world.staff_by_role["admin"])
+    page = client.get("/staff/admin")
+    assert 'id="welsh" name="welsh" type="checkbox" value="yes" checked' in page.text  # offered until now
+    form = {**good_values(world.a), "csrf_token": factories.csrf_from(page.text)}
+    form.pop("welsh")
+    assert client.post("/staff/admin", data=form).status_code == 303
+    db_session.refresh(world.a)
+    assert world.a.languages == ["en"]
+    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "council.settings_update")).one()
+    assert event.detail["changes"]["languages"] == [["en", "cy"], ["en"]]
+    factories.sign_in(client, db_session, world.yp)  # the council's people see English only
+    assert 'action="/language"' not in client.get("/").text
+    form["welsh"] = "yes"
+    factories.sign_in(client, db_session, world.staff_by_role["admin"])
+    form["csrf_token"] = factories.csrf_from(client.get("/staff/admin").text)
+    assert client.post("/staff/admin", data=form).status_code == 303
+    db_session.refresh(world.a)
+    assert world.a.languages == ["en", "cy"]

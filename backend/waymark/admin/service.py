@@ -82,6 +82,7 @@ def settings_values(tenant: Tenant) -> dict[str, str]:
     values = {name: "" if getattr(tenant, name) is None else str(getattr(tenant, name)) for name in SETTING_FIELDS}
     for flag in FLAGS:
         values[flag] = "yes" if getattr(tenant, flag) else ""
+    values["welsh"] = "yes" if "cy" in tenant.languages else ""
     return values
 
 
@@ -151,6 +152,7 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
         new[field] = text or None
     for flag in FLAGS:
         new[flag] = values.get(flag) == "yes"
+    new["languages"] = ["en", "cy"] if values.get("welsh") == "yes" else ["en"]
 
     if errors:
         raise InputError.of(errors, params)
