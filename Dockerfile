@@ -5,6 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app/backend \
     WAYMARK_HOST=0.0.0.0 WAYMARK_PORT=8000
 
 WORKDIR /app
+# pg_dump and pg_restore for `waymark backup` / `waymark restore` (Debian's, version 15:
+# they must be at least the server's version).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -82,6 +83,39 @@ def migrate() -> None:
     click.echo(f"Database at migration {db.current_revision(engine)}.")
 
 
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Write over FILE if it is already there.")
+def backup_command(file: Path, replace: bool) -> None:
+    """Write a consistent copy of the database to FILE while the app keeps running
+    (SQLite: an online backup; PostgreSQL: pg_dump). Needs only WAYMARK_DATABASE_URL."""
+    from waymark import backup
+
+    try:
+        done = backup.backup(Settings().database_url, file, replace=replace)
+    except backup.BackupError as exc:
+        raise click.ClickException(f"No backup made. {exc}") from None
+    click.echo(
+        f"Backed up {done.tables} tables at migration {done.revision} to {done.file} ({done.size / 1e6:.1f} MB)."
+    )
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(file: Path) -> None:
+    """Restore FILE (made by `waymark backup`) into the empty database at
+    WAYMARK_DATABASE_URL. Refuses a database that holds any table."""
+    from waymark import backup, db
+
+    try:
+        done = backup.restore(file, Settings().database_url)
+    except backup.BackupError as exc:
+        raise click.ClickException(f"Nothing restored. {exc}") from None
+    click.echo(f"Restored {done.tables} tables at migration {done.revision} from {done.file}.")
+    if done.revision != db.head_revision():
+        click.echo(f"This version of Waymark is at migration {db.head_revision()}: run `waymark migrate` next.")
+
+
 @main.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing if demo data is already there.")
 def seed_demo(if_empty: bool) -> None:
@@ -141,7 +175,6 @@ def themes_evaluate(labelled: str) -> None:
     """Precision and recall of the suggestions on a labelled JSON-lines file
     ({"text": ..., "themes": [...]} a line), overall and per theme."""
     import json
-    from pathlib import Path
 
     from waymark.moderation.themes import evaluate
 
@@ -185,7 +218,6 @@ def safeguarding_evaluate(labelled: tuple[str, ...], misses: bool) -> None:
     a line per set: every set in content/safeguarding/, or the JSON-lines files given
     ({"text": ..., "risk": true|false} a line)."""
     import json
-    from pathlib import Path
 
     from waymark.safeguarding.detect import check
     from waymark.safeguarding.evaluation import ALL_SETS, HELDOUT_SETS, SETS_DIR, evaluate, load_set
@@ -231,7 +263,6 @@ def redaction_evaluate(labelled: tuple[str, ...]) -> None:
     """Names taken out whole, and words kept that must stay, one JSON object a line
     per set: content/safeguarding/names-*.jsonl, or the files given."""
     import json
-    from pathlib import Path
 
     from waymark.moderation import personal
     from waymark.settings import ROOT
@@ -310,7 +341,6 @@ def council_list() -> None:
 def import_caseload(file: str, council_slug: str, admin_email: str, dry_run: bool, report: str | None) -> None:
     """Import young people and caseloads from a case-management CSV export: the same
     checks and all-or-nothing import as the admin page, with a progress bar."""
-    from pathlib import Path
 
     from sqlmodel import select
 
