@@ -7,7 +7,7 @@ APP_STAMP := $(VENV)/.app-$(shell cat requirements.lock pyproject.toml | sha256s
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 DEMO := WAYMARK_DEMO_MODE=true
 
-.PHONY: help run test test-fast e2e install install-dev browser lint i18n bench clean
+.PHONY: help run test test-fast e2e install install-dev browser lint i18n bench clean accessibility-results
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -51,6 +51,9 @@ test-fast: install-dev ## Everything but the browser tests
 
 e2e: install-dev browser ## Only the browser tests
 	$(BIN)/python -m pytest e2e
+
+accessibility-results: install-dev browser ## Crawl every page with axe and write content/accessibility/axe-results.json (read by /accessibility)
+	WAYMARK_AXE_RESULTS=content/accessibility/axe-results.json $(BIN)/python -m pytest e2e/test_accessibility.py -k browses
 
 lint: install-dev ## ruff
 	$(BIN)/ruff check backend tests e2e

@@ -35,6 +35,7 @@ from waymark.identity.oidc import make_oauth
 from waymark.identity.permissions import ROLE_LABELS
 from waymark.identity.sessions import load_actor
 from waymark.insights import routes as insights_routes
+from waymark.legal import routes as legal_routes
 from waymark.moderation import routes as moderation_routes
 from waymark.mydata import routes as mydata_routes
 from waymark.notifications import push as _push_jobs  # noqa: F401 (job handlers)
@@ -42,6 +43,7 @@ from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.priorities import routes as priority_routes
+from waymark.retention import service as _retention_jobs  # noqa: F401 (the daily retention job)
 from waymark.safeguarding import routes as safeguarding_routes
 from waymark.safeguarding import service as _safeguarding_jobs  # job handlers, and the menu's duty count
 from waymark.settings import Settings, SettingsError
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         update_routes.router,
         mydata_routes.router,
         priority_routes.router,
+        legal_routes.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")

@@ -116,6 +116,56 @@ def restore_command(file: Path) -> None:
         click.echo(f"This version of Waymark is at migration {db.head_revision()}: run `waymark migrate` next.")
 
 
+@main.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only list what would be erased or deleted.")
+@click.option("--council", "council_slug", default=None, help="One council (its short name); default: all.")
+def retention_command(dry_run: bool, council_slug: str | None) -> None:
+    """Apply each council's retention policy now (the daily job does the same at
+    02:30 UTC): erase accounts past the line, delete unused words and old audit entries."""
+    from sqlmodel import col, select
+
+    from waymark.db import Database, make_engine
+    from waymark.identity.models import Tenant
+    from waymark.retention import service as retention
+
+    database = Database(make_engine(Settings().database_url))
+    with database.session() as session:
+        query = select(Tenant).order_by(col(Tenant.id))
+        if council_slug:
+            query = query.where(Tenant.slug == council_slug)
+        tenants = session.exec(query).all()
+        if not tenants:
+            raise click.ClickException(
+                f"No council with the short name {council_slug!r}." if council_slug else "No councils."
+            )
+        for tenant in tenants:
+            lines = retention.cutoffs(tenant)
+            found = retention.due(session, tenant) if dry_run else retention.apply(session, tenant)
+            verb = "Would" if dry_run else "Did"
+            click.echo(f"{tenant.name} ({tenant.slug}):")
+            click.echo(
+                f"  {verb} erase {len(found.accounts)} young people's accounts "
+                f"(support ended on or before {lines['support_ended_by']:%-d %b %Y})"
+                + (f": ids {', '.join(map(str, found.accounts))}" if dry_run and found.accounts else "")
+            )
+            if found.held:
+                click.echo(
+                    f"  Held back {len(found.held)} (a safeguarding alert about them is open): "
+                    f"ids {', '.join(map(str, found.held))}"
+                )
+            click.echo(
+                f"  {verb} delete the words of {len(found.answers) + len(found.comments)} answers and comments "
+                f"not used (decided before {lines['unused_words_before']:%-d %b %Y})"
+            )
+            click.echo(
+                f"  {verb} delete {found.audit_entries} audit entries (from before {lines['audit_before']:%-d %b %Y})"
+            )
+        if dry_run:
+            click.echo("Dry run: nothing changed.")
+        else:
+            session.commit()
+
+
 @main.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing if demo data is already there.")
 def seed_demo(if_empty: bool) -> None:

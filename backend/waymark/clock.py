@@ -6,6 +6,7 @@ Tests call ``clock.freeze(...)`` / ``clock.advance(...)`` and ``clock.reset()``.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -60,3 +61,11 @@ def parse_iso_day(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier, if negative), or that month's last day
+    (31 Aug + 6 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

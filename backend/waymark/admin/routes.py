@@ -57,6 +57,8 @@ def _settings_page(request: Request, session: Any, form: ParsedForm[Any], status
             "ranges": service.NUMBER_RANGES,
             "lead_options": [("", "—")] + [(str(u.id), u.full_name) for u in fit],
             "saved": request.query_params.get("saved"),
+            "retention": service.retention_preview(session, actor=actor),
+            "staff_role_names": ", ".join(STAFF_ROLES),
         },
         status_code=status_code,
     )
@@ -94,11 +96,19 @@ def _role_options() -> list[tuple[str, str]]:
 
 @router.get("/staff/admin/staff", dependencies=[requires(COUNCIL_ADMIN)])
 def staff_list(request: Request, session: SessionDep) -> Response:
-    rows = service.staff_rows(session, actor=signed_in_actor(request))
+    actor = signed_in_actor(request)
+    rows = service.staff_rows(session, actor=actor)
+    days, unused = service.unused_staff(session, actor=actor)
     return render(
         request,
         "admin/staff_list.html",
-        {"rows": rows, "role_labels": ROLE_LABELS, "saved": request.query_params.get("saved")},
+        {
+            "rows": rows,
+            "role_labels": ROLE_LABELS,
+            "saved": request.query_params.get("saved"),
+            "unused": unused,
+            "unused_days": days,
+        },
     )
 
 

@@ -17,11 +17,13 @@ from waymark import clock
 from waymark.admin import messages as m
 from waymark.audit.service import audit_record
 from waymark.errors import InputError
+from waymark.identity import idp_roles
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, Assignment, AuthSession, Tenant, User, UserRole
 from waymark.identity.permissions import COUNCIL_ADMIN, STAFF_ROLES, Forbidden, roles_grant, roles_with
 from waymark.identity.service import NotFound, assignment_current_on, staff_with_roles
 from waymark.notifications import service as notifications
+from waymark.retention import service as retention
 from waymark.safeguarding import service as safeguarding
 
 
@@ -65,11 +67,21 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "reading_age_target": (9, 16),
     "review_interval_months": (1, 6),
     "invite_days": (1, 60),
+    **retention.LIMITS,
+    "stale_staff_days": (7, 730),
 }
-TEXT_LIMITS = {"duty_phone": 40, "contact_email": 254, "website": 200, "address": 300}
+TEXT_LIMITS = {
+    "duty_phone": 40,
+    "contact_email": 254,
+    "website": 200,
+    "address": 300,
+    "dpo_email": 254,
+    "ico_registration": 20,
+}
+_ICO_REGISTRATION = re.compile(r"^[A-Z]{1,2}[0-9]{6,8}$")
 LEAD_FIELDS = ("safeguarding_lead_id", "safeguarding_deputy_id")
 FLAGS = ("require_mfa", "moderation_working_hours_only")
-SETTING_FIELDS = ["name", "brand_colour", *LEAD_FIELDS, *FLAGS, *NUMBER_RANGES, *TEXT_LIMITS]
+SETTING_FIELDS = ["name", "brand_colour", *LEAD_FIELDS, *FLAGS, *NUMBER_RANGES, *TEXT_LIMITS, "role_claim"]
 _PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
 
 
@@ -83,6 +95,7 @@ def settings_values(tenant: Tenant) -> dict[str, str]:
     for flag in FLAGS:
         values[flag] = "yes" if getattr(tenant, flag) else ""
     values["welsh"] = "yes" if "cy" in tenant.languages else ""
+    values["role_mapping"] = idp_roles.mapping_text(tenant.role_mapping)
     return values
 
 
@@ -140,7 +153,7 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
             errors[field] = m.TEXT_TOO_LONG
             params[field] = {"max": limit}
             continue
-        if text and field == "contact_email":
+        if text and field in ("contact_email", "dpo_email"):
             try:
                 text = _clean_email(text)
             except EmailNotValidError:
@@ -149,10 +162,21 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
             errors[field] = m.WEBSITE_INVALID
         elif text and field == "duty_phone" and not _PHONE.match(text):
             errors[field] = m.PHONE_INVALID
+        elif text and field == "ico_registration":
+            text = text.upper().replace(" ", "")
+            if not _ICO_REGISTRATION.match(text):
+                errors[field] = m.ICO_REGISTRATION_INVALID
         new[field] = text or None
     for flag in FLAGS:
         new[flag] = values.get(flag) == "yes"
     new["languages"] = ["en", "cy"] if values.get("welsh") == "yes" else ["en"]
+    try:
+        new["role_claim"] = idp_roles.check_claim_name(values.get("role_claim", ""))
+    except InputError as exc:
+        errors.update(exc.errors)
+    new["role_mapping"], problem = idp_roles.parse_mapping(values.get("role_mapping", "")[:100_000])
+    if problem:
+        errors["role_mapping"] = problem
 
     if errors:
         raise InputError.of(errors, params)
@@ -171,6 +195,26 @@ def settings_update(session: Session, *, actor: Actor, values: dict[str, str]) -
         )
         session.commit()
     return tenant
+
+
+@dataclass(frozen=True)
+class RetentionPreview:
+    next_run: Any
+    counts: dict[str, int]
+    cutoffs: dict[str, Any]
+
+
+def retention_preview(session: Session, *, actor: Actor) -> RetentionPreview:
+    """What the next daily retention run would do in the admin's council, if nothing
+    changes before then (counted now, with the saved policy)."""
+    require_admin(actor)
+    tenant = session.get(Tenant, actor.tenant_id)
+    assert tenant is not None
+    return RetentionPreview(
+        next_run=retention.next_run(session),
+        counts=retention.due(session, tenant).counts(),
+        cutoffs=retention.cutoffs(tenant),
+    )
 
 
 # -------------------------------------------------------------------- staff
@@ -214,6 +258,15 @@ def staff_rows(session: Session, *, actor: Actor) -> list[StaffRow]:
         )
         for u in people
     ]
+
+
+def unused_staff(session: Session, *, actor: Actor) -> tuple[int, list[User]]:
+    """Active staff who have not signed in for the council's number of days, for the
+    admin to turn off: (the days, the people)."""
+    require_admin(actor)
+    tenant = session.get(Tenant, actor.tenant_id)
+    assert tenant is not None
+    return tenant.stale_staff_days, idp_roles.stale_staff(session, tenant=tenant)
 
 
 def staff_get(session: Session, *, actor: Actor, user_id: int) -> StaffRow:

@@ -1,5 +1,5 @@
-"""The audit log: append-only (the migration adds database triggers that refuse
-UPDATE and DELETE on both SQLite and PostgreSQL)."""
+"""The audit log: append-only (database triggers on SQLite and PostgreSQL refuse every
+UPDATE, and every DELETE but the retention policy's, by age: ``AuditPurge``)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,15 @@ class AuditEvent(SQLModel, table=True):
     object_type: str | None = Field(default=None, max_length=40)
     object_id: str | None = Field(default=None, max_length=64)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AuditPurge(SQLModel, table=True):
+    """Leave, within one transaction, to delete a council's audit entries older than
+    ``before``: the database refuses any other DELETE on ``audit_event`` (a trigger, as
+    it refuses every UPDATE). Only the retention job writes a row here, and removes it
+    before it commits (docs/adr/0007-retention.md)."""
+
+    __tablename__ = "audit_purge"
+
+    tenant_id: int = Field(foreign_key="tenant.id", primary_key=True)
+    before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

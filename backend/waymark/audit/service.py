@@ -1,4 +1,5 @@
-"""Write and read the audit log. Entries are never changed or removed."""
+"""Write and read the audit log. Entries are never changed; only the council's
+retention policy removes them, by age (retention/service.py)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,15 @@ INVITE_CANCELLED = N_("This invite was cancelled. Ask your adviser for a new one
 INVITE_USED = N_("This invite has already been used. Sign in, or ask your adviser for a new invite")
 STAFF_UNKNOWN = N_("We do not have a staff account for this email address. Ask your Waymark admin to add you")
 STAFF_EMAIL_UNVERIFIED = N_("Your sign-in provider did not confirm your email address. Ask your Waymark admin for help")
+STAFF_NO_ROLE = N_(
+    "Your council's sign-in service says you have no role in Waymark now, so you cannot sign in and "
+    "you have been signed out everywhere. If you need Waymark for your work, ask your manager or IT "
+    "team to add you to the right group"
+)
+ROLE_MAPPING_LINE = N_("Write one group on each line, like: group-id = personal_adviser")
+ROLE_MAPPING_ROLE = N_("Use only the role names listed, separated by commas")
+ROLE_MAPPING_TOO_MANY = N_("List at most 500 groups")
+ROLE_CLAIM_INVALID = N_("Enter the claim's name using only letters, numbers and _ . : / -")
 STAFF_MFA_REQUIRED = N_(
     "Your council asks staff to sign in with a second step, such as a code or an app, and this sign-in "
     "did not have one. Sign out of your council account, sign in again with the second step, then try again"

@@ -59,6 +59,23 @@ class Tenant(SQLModel, table=True):
     # The languages offered to the council's people (web/i18n.py LANGUAGES codes):
     # English always, Welsh where the council turns it on.
     languages: list = Field(default_factory=lambda: ["en", "cy"], sa_column=Column(JSON, nullable=False))
+    # Staff roles from the identity provider (identity/idp_roles.py): the ID token's
+    # claim to read, its values mapped to roles ({} = roles set by hand), and after how
+    # many days without a sign-in an account is listed for the admin to turn off.
+    role_claim: str = Field(default="groups", max_length=60)
+    role_mapping: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    stale_staff_days: int = 90
+    # The privacy notice (/privacy): how to reach the council's data protection officer,
+    # and its entry in the ICO's register of fee payers (e.g. Z1234567).
+    dpo_email: str | None = Field(default=None, max_length=254)
+    ico_registration: str | None = Field(default=None, max_length=20)
+    # Retention (docs/adr/0007-retention.md; retention/service.py applies it daily): a
+    # young person's account is erased this many months after their 25th birthday or
+    # after their case closed; words moderators did not use lose their text after this
+    # many months; audit entries are deleted after this many years.
+    retention_months_after_support: int = 12
+    retention_unused_words_months: int = 6
+    retention_audit_years: int = 6
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
@@ -85,6 +102,10 @@ class User(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     availability: str | None = Field(default=None, max_length=120)
     is_active: bool = True
+    # Staff: roles follow the identity provider's claims (set at a sign-in that mapped
+    # to roles); when it last signed in (for the admin's list of unused accounts).
+    roles_from_idp: bool = False
+    last_signed_in_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     # The young person's id in the council's case-management system (caseload import).
     external_id: str | None = Field(default=None, max_length=64)
     # Set when a young person deleted their account: the row stays, with nothing personal.

@@ -187,6 +187,9 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/offers/sent"),
         ("GET", "/offers/{offer_id}"),
         ("GET", "/me/deleted"),
+        ("GET", "/privacy"),
+        ("GET", "/accessibility"),
+        ("GET", "/cookies"),
     }
 )
 

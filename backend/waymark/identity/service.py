@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from waymark import clock, ratelimit
 from waymark.audit.service import audit_record
 from waymark.errors import Forbidden, InputError, NotFound
+from waymark.identity import idp_roles
 from waymark.identity import messages as m
 from waymark.identity.actor import Actor
 from waymark.identity.models import STAFF, YOUNG_PERSON, Assignment, AuthSession, Invite, Tenant, User, UserRole
@@ -147,6 +148,10 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
     if claims.get("email_verified") is not True:
         raise StaffNotRecognised(m.STAFF_EMAIL_UNVERIFIED)
     user = session.exec(select(User).where(User.email == email, User.kind == STAFF)).first()
+    if user is None and session.exec(select(User.id).where(User.email == email)).first() is None:
+        council = idp_roles.council_for_new_staff(session, claims)
+        if council is not None:  # the provider says they are this council's staff
+            user = idp_roles.provision(session, tenant=council, email=email, claims=claims)
     if user is None or not user.is_active:
         audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
         session.commit()
@@ -160,6 +165,12 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
         )
         session.commit()
         raise StaffNotRecognised(m.STAFF_MFA_REQUIRED)
+    try:
+        idp_roles.follow_claims(session, user=user, tenant=tenant_get(session, tenant_id=user.tenant_id), claims=claims)
+    except idp_roles.NoRole:
+        raise StaffNotRecognised(m.STAFF_NO_ROLE) from None
+    user.last_signed_in_at = clock.now()
+    session.add(user)
     _audit_sign_in(session, user, method="oidc")
     return user
 

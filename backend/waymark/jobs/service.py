@@ -8,7 +8,9 @@ No library runs jobs on both SQLite and PostgreSQL without another service (Redi
 RabbitMQ), so this is a small table and a loop; see docs/adr/0003-background-jobs.md.
 
 Handlers register with ``@handler("kind")`` and receive ``(session, payload)``; they
-add their changes to the session and do not commit.
+add their changes to the session and do not commit. ``@daily("kind", at=time)``
+registers one that runs once a day: the worker loop queues each day's run (keyed by the
+date, so several workers queue it once) when that UTC time has passed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +40,7 @@ LOCK_FOR = timedelta(minutes=5)
 URGENT_LOCK_FOR = timedelta(seconds=45)
 URGENT_KINDS: set[str] = set()
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+DAILY: dict[str, time] = {}  # kind -> the UTC time of day its run is queued
 
 
 def handler(kind: str, *, urgent: bool = False) -> Callable[[Handler], Handler]:
@@ -48,6 +51,42 @@ def handler(kind: str, *, urgent: bool = False) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+def daily(kind: str, *, at: time) -> Callable[[Handler], Handler]:
+    """Register a handler that runs once a day, at or after ``at`` (UTC)."""
+
+    def register(fn: Handler) -> Handler:
+        DAILY[kind] = at
+        return handler(kind)(fn)
+
+    return register
+
+
+def next_daily_run(session: Session, kind: str) -> datetime:
+    """When the daily job ``kind`` next runs: today at its time; once that has passed,
+    now (the next look for due work runs it), or tomorrow if today's run is done."""
+    now, at = clock.now(), DAILY[kind]
+    today_at = datetime.combine(now.date(), at, UTC)
+    todays = session.exec(select(Job).where(Job.key == _daily_key(kind, now))).first()
+    if todays is not None and todays.done_at is not None:
+        return today_at + timedelta(days=1)
+    return max(today_at, now)
+
+
+def _daily_key(kind: str, now: datetime) -> str:
+    return f"{kind}:{now.date().isoformat()}"
+
+
+def queue_daily_runs(session: Session) -> int:
+    """Queue today's run of every daily job whose time has passed (once: the key is
+    the date). Returns how many were queued; the caller commits."""
+    now, queued = clock.now(), 0
+    for kind, at in DAILY.items():
+        if now >= datetime.combine(now.date(), at, UTC):
+            run_at = datetime.combine(now.date(), at, UTC)
+            queued += enqueue(session, kind=kind, run_at=run_at, key=_daily_key(kind, now)) is not None
+    return queued
 
 
 def enqueue(
@@ -144,6 +183,8 @@ class Worker(threading.Thread):
 
     def run_once(self) -> int:
         with self.session_factory() as session:
+            if queue_daily_runs(session):
+                session.commit()  # two workers at once: one commits, the other's key clashes
             return run_due(session)
 
     def run(self) -> None:

@@ -322,6 +322,7 @@ NOT_PERSONAL: dict[str, str] = {
     "tenant": "the council itself (its name is in the profile)",
     "user_role": "which role an account has (young person); nothing about them",
     "job": "background work; payloads hold ids of rows, which go with those rows",
+    "audit_purge": "the retention job's leave to delete old audit entries; empty outside that job's transaction",
     "submission_receipt": "idempotency receipts for forms; a deleted account's are deleted with it",
     "consultation_answered_marker": "a keyed hash saying someone answered a consultation; it names no one "
     "and links to no response",
@@ -446,11 +447,22 @@ def json_value(value: Any) -> Any:
 
 # ------------------------------------------------------------------ deletion
 def delete_account(session: Session, *, actor: Actor) -> None:
-    """Delete the signed-in young person's account, in one transaction: every part not
-    ``kept`` is deleted (so sign-in stops), named consultation answers become
-    anonymous, current assignments end, and the account row keeps nothing personal.
-    Safeguarding alerts and the audit log stay, pointing at the anonymous row."""
+    """Delete the signed-in young person's account, in one transaction (see
+    :func:`erase`)."""
     person = _young_person(session, actor)
+    erase(session, person)
+    audit_record(
+        session, actor=actor, action="account.delete", subject_id=person.id, object_type="user", object_id=person.id
+    )
+    session.commit()
+
+
+def erase(session: Session, person: User) -> None:
+    """Erase a young person's account in the caller's transaction (they asked, or the
+    council's retention policy says so): every part not ``kept`` is deleted (so
+    sign-in stops), named consultation answers and ballots become anonymous (they still
+    count), current assignments end, and the account row keeps nothing personal.
+    Safeguarding alerts and the audit log stay, pointing at the anonymous row."""
     me = person.id
     assert me is not None
     _forget_in_staff_inboxes(session, person)
@@ -479,8 +491,7 @@ def delete_account(session: Session, *, actor: Actor) -> None:
     person.phone = person.team = person.availability = None
     person.council_accommodation, person.is_active, person.deleted_at = False, False, clock.now()
     session.add(person)
-    audit_record(session, actor=actor, action="account.delete", subject_id=me, object_type="user", object_id=me)
-    session.commit()
+    session.flush()
 
 
 def _forget_in_staff_inboxes(session: Session, person: User) -> None:

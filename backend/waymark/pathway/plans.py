@@ -4,13 +4,13 @@ plan's steps in order."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from waymark import clock
+from waymark.clock import add_months
 from waymark.errors import NotFound
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
@@ -76,13 +76,6 @@ class PlanView:
     @property
     def open_feedback(self) -> list[StepFeedback]:
         return [f for items in self.feedback.values() for f in items if f.responded_at is None]
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day (31 Aug + 6 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def review_status(plan: PathwayPlan, tenant: Tenant, today: date) -> ReviewStatus:

@@ -21,6 +21,8 @@ from typing import Any
 
 import frontmatter
 
+from waymark.clock import add_months
+
 CATEGORIES = ("money", "home", "education", "work", "health", "travel", "support", "rights")
 STATUSES = ("eligible", "relevant", "former_relevant", "qualifying")
 FACTS = (
@@ -128,12 +130,6 @@ def birthday(date_of_birth: date, age: int) -> date:
     if date_of_birth.month == 2 and date_of_birth.day == 29 and not calendar.isleap(year):
         return date(year, 3, 1)
     return date_of_birth.replace(year=year)
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # ----------------------------------------------------------------- evaluate
