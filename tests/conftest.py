@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
-from tests import factories
+from tests import factories, notifyfake
 from tests.factories import make_settings
 from tests.pagecheck import PageClient
 from waymark import clock, db
@@ -130,6 +130,26 @@ def _frozen_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     clock.freeze(start)
     yield
     clock.reset()
+
+
+# ------------------------------------------------------------ GOV.UK Notify
+@pytest.fixture(scope="session")
+def _notify_server() -> Iterator[Any]:
+    fake, server = notifyfake.start()
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
+def notify(_notify_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The local fake of GOV.UK Notify (tests/notifyfake.py), emptied, with the app's
+    settings pointed at it through the environment."""
+    _notify_server.clear()
+    monkeypatch.setenv("WAYMARK_NOTIFY_API_KEY", notifyfake.API_KEY)
+    monkeypatch.setenv("WAYMARK_NOTIFY_BASE_URL", _notify_server.url)
+    monkeypatch.setenv("WAYMARK_NOTIFY_EMAIL_TEMPLATE_ID", notifyfake.EMAIL_TEMPLATE)
+    monkeypatch.setenv("WAYMARK_NOTIFY_SMS_TEMPLATE_ID", notifyfake.SMS_TEMPLATE)
+    return _notify_server
 
 
 # ------------------------------------------------------------------ OIDC

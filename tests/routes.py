@@ -16,6 +16,7 @@ MATRIX = tomllib.loads((Path(__file__).parent / "authz_matrix.toml").read_text()
 
 SAMPLE_PARAMS = {
     "{code}": "NOSUCHCODE",
+    "{kind}": "sms",
     "{step_id}": "999999",
     "{feedback_id}": "999999",
     "{request_id}": "999999",

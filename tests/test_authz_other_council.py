@@ -123,7 +123,7 @@ NOT_MADE = {"{handover_id}", "{report_id}", "{run_id}"}
 
 
 def _rows_naming_records() -> list[dict[str, Any]]:
-    named = set(SAMPLE_PARAMS) - {"{code}", "{heading}", "{slug}", "{theme}"} - NOT_MADE
+    named = set(SAMPLE_PARAMS) - {"{code}", "{heading}", "{slug}", "{theme}", "{kind}"} - NOT_MADE
     return [r for r in MATRIX if any(p in r["path"] for p in named) and not NOT_MADE & set(_params(r["path"]))]
 
 

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     smtp_host: str = ""  # where safeguarding alerts are emailed from; empty: email is not sent (and retried)
     smtp_port: int = 25
     smtp_from: str = "waymark@localhost"
+    # GOV.UK Notify for email (notifications/mail.py); off when the key is unset (then
+    # SMTP above). The email template has ((subject)) and ((body)); the text one ((body)).
+    notify_api_key: SecretStr | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_email_template_id: str = ""
+    notify_sms_template_id: str = ""
     # Web push (`waymark vapid-keys` makes a pair). Without them push is off; the inbox works.
     vapid_private_key: SecretStr | None = None
     vapid_public_key: str = ""
@@ -121,6 +127,7 @@ class Settings(BaseSettings):
             if self.vapid_private_key is None:
                 private, self.vapid_public_key = _demo_vapid_keys()
                 self.vapid_private_key = SecretStr(private)
+            self.check_notify()
             return self
         missing = [
             name
@@ -142,7 +149,15 @@ class Settings(BaseSettings):
         assert self.secret_key is not None
         if len(self.secret_key.get_secret_value()) < 32:
             raise SettingsError("WAYMARK_SECRET_KEY must be at least 32 characters.")
+        self.check_notify()
         return self
+
+    def check_notify(self) -> None:
+        if self.notify_api_key is not None and not self.notify_email_template_id:
+            raise SettingsError(
+                "WAYMARK_NOTIFY_API_KEY is set, so WAYMARK_NOTIFY_EMAIL_TEMPLATE_ID must be too "
+                "(a template with ((subject)) and ((body)))."
+            )
 
 
 def _demo_vapid_keys() -> tuple[str, str]:

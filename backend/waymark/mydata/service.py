@@ -29,7 +29,7 @@ from waymark.entitlements.models import EntitlementMark, FactsReport, YoungPerso
 from waymark.identity.actor import Actor
 from waymark.identity.models import YOUNG_PERSON, Assignment, AuthSession, Invite, User
 from waymark.identity.permissions import Forbidden
-from waymark.notifications.models import Notification, PushSubscription
+from waymark.notifications.models import ContactPoint, Notification, PushSubscription
 from waymark.outbox.models import SubmissionReceipt
 from waymark.pathway.models import (
     PathwayPlan,
@@ -250,6 +250,12 @@ PARTS: tuple[Part, ...] = (
         Notification,
         _own(Notification.user_id),
         ("kind", "params", "link", "created_at", "read_at"),
+    ),
+    Part(
+        "contact_points",
+        ContactPoint,
+        _own(ContactPoint.user_id),
+        ("kind", "address", "verified_at", "wants_news", "created_at"),
     ),
     Part(
         "push_subscriptions",

@@ -9,3 +9,12 @@ PUSH_KIND_LABELS = {
     "offers": N_("New offers for me"),
     "other": N_("Anything else in my inbox"),
 }
+
+# Email and mobile for "something new" messages (contact_points.py).
+EMAIL_INVALID = N_("Enter an email address like name@example.com")
+MOBILE_INVALID = N_("Enter a UK mobile number, like 07700 900123")
+NOT_AVAILABLE = N_("Your council does not send emails or texts from Waymark yet")
+TOO_MANY_CODES = N_("We have sent you 5 codes in the last hour. Wait an hour, then try again")
+NOT_SENT = N_("We could not send a code just now. Try again in a few minutes")
+CODE_WRONG = N_("That code is not right. Check the last message from Waymark and try again")
+CODE_EXPIRED = N_("That code has stopped working. Ask for a new one")

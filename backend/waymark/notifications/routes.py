@@ -8,10 +8,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from waymark.db import SessionDep
-from waymark.identity.permissions import SIGNED_IN, requires, signed_in_actor
+from waymark.errors import InputError
+from waymark.identity.permissions import MY_DATA, SIGNED_IN, requires, signed_in_actor
+from waymark.notifications import contact_points, push, service
 from waymark.notifications import messages as m
-from waymark.notifications import push, service
 from waymark.notifications.models import PUSH_KINDS
+from waymark.web.forms import ParsedForm, RawFormDep, input_error_messages
 from waymark.web.i18n import request_locale, translations
 from waymark.web.jsonbody import BadJson, read_json
 from waymark.web.templating import render
@@ -89,3 +91,79 @@ async def push_settings(request: Request, session: SessionDep) -> Response:
         session.add(row)
     session.commit()
     return RedirectResponse("/inbox?saved=kinds", status_code=303)
+
+
+# --------------------------------------------------- email and mobile (young people)
+@router.get("/me/contact", dependencies=[requires(MY_DATA)])
+def contact_points_page(request: Request, session: SessionDep) -> Response:
+    return _contact_page(request, session, ParsedForm(values={}))
+
+
+def _contact_page(
+    request: Request, session: Any, form: ParsedForm[Any], *, kind: str = "", status_code: int = 200
+) -> Response:
+    actor = signed_in_actor(request)
+    return render(
+        request,
+        "notifications/contact_points.html",
+        {
+            "points": contact_points.of(session, actor=actor),
+            "available": contact_points.notify_configured(request.app.state.settings),
+            "form": form,
+            "form_kind": kind,
+            "saved": request.query_params.get("saved", "")[:20],
+        },
+        status_code=status_code,
+    )
+
+
+def _kind_form(request: Request, kind: str, values: dict[str, str], exc: InputError) -> ParsedForm[Any]:
+    """The form for one kind's section: its fields are named ``{kind}_address`` and
+    ``{kind}_code``, so the email and mobile sections never share an id."""
+    errors = input_error_messages(request, exc)
+    return ParsedForm(
+        values={f"{kind}_{k}": v for k, v in values.items()}, errors={f"{kind}_{k}": v for k, v in errors.items()}
+    )
+
+
+@router.post("/me/contact/{kind}", dependencies=[requires(MY_DATA)])
+def contact_point_add(request: Request, kind: str, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    address = str(raw.get(f"{kind}_address", ""))[:300]
+    if not contact_points.notify_configured(request.app.state.settings):
+        return RedirectResponse("/me/contact", status_code=303)  # the page says why there is no form
+    try:
+        contact_points.add(
+            session, actor=signed_in_actor(request), kind=kind, address=address, settings=request.app.state.settings
+        )
+    except InputError as exc:
+        form = _kind_form(request, kind, {"address": address}, exc)
+        return _contact_page(request, session, form, kind=kind, status_code=422)
+    return RedirectResponse(f"/me/contact?saved=sent-{kind}#{kind}", status_code=303)
+
+
+@router.post("/me/contact/{kind}/verify", dependencies=[requires(MY_DATA)])
+def contact_point_verify(
+    request: Request, kind: str, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    code = str(raw.get(f"{kind}_code", ""))[:20]
+    try:
+        contact_points.verify(
+            session, actor=signed_in_actor(request), kind=kind, code=code, settings=request.app.state.settings
+        )
+    except InputError as exc:
+        return _contact_page(
+            request, session, _kind_form(request, kind, {"code": code}, exc), kind=kind, status_code=422
+        )
+    return RedirectResponse(f"/me/contact?saved=verified-{kind}#{kind}", status_code=303)
+
+
+@router.post("/me/contact/{kind}/news", dependencies=[requires(MY_DATA)])
+def contact_point_news(request: Request, kind: str, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
+    contact_points.set_news(session, actor=signed_in_actor(request), kind=kind, wants=raw.get(f"{kind}_news") == "yes")
+    return RedirectResponse(f"/me/contact?saved=news-{kind}#{kind}", status_code=303)
+
+
+@router.post("/me/contact/{kind}/remove", dependencies=[requires(MY_DATA)])
+def contact_point_remove(request: Request, kind: str, session: SessionDep) -> Response:
+    contact_points.remove(session, actor=signed_in_actor(request), kind=kind)
+    return RedirectResponse(f"/me/contact?saved=removed-{kind}", status_code=303)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.identity.actor import Actor
+from waymark.identity.models import STAFF, User
 from waymark.identity.service import current_workers
-from waymark.notifications import push
+from waymark.jobs import service as jobs
+from waymark.notifications import contact_points, push
+from waymark.notifications.mail import send_email
 from waymark.notifications.models import Notification
+from waymark.settings import Settings
 from waymark.web.i18n import N_
 
 # What each kind says. Parameters are names only, never what someone wrote.
@@ -47,6 +52,17 @@ KINDS: dict[str, str] = {
 }
 
 
+# Staff get an email for these too (GOV.UK Notify or SMTP, where the council has one),
+# saying only that something is waiting: never who or what.
+STAFF_EMAIL_SUBJECTS: dict[str, str] = {
+    "reach_request": "Waymark: a young person could not reach you",
+    "reach_request_escalated": "Waymark: a young person has had no answer from their worker in time",
+    "plan_review_requested": "Waymark: a young person asked for a plan review",
+    "handover_to_read": "Waymark: a handover for you to read",
+}
+STAFF_EMAIL_JOB = "notifications.staff_email"
+
+
 def notify(
     session: Session, *, tenant_id: int, user_id: int, kind: str, link: str, params: dict[str, Any] | None = None
 ) -> Notification:
@@ -57,7 +73,46 @@ def notify(
     session.add(notification)
 
     push.queue_for(session, notification)
+    contact_points.queue_news(session, user_id=user_id)
+    if kind in STAFF_EMAIL_SUBJECTS and _sends_email(Settings()):
+        session.flush()
+        jobs.enqueue(
+            session,
+            kind=STAFF_EMAIL_JOB,
+            payload={"notification_id": notification.id},
+            key=f"staff-email:{notification.id}",
+        )
     return notification
+
+
+def _sends_email(settings: Settings) -> bool:
+    return settings.notify_api_key is not None or bool(settings.smtp_host)
+
+
+@jobs.handler(STAFF_EMAIL_JOB)
+def _staff_email(session: Session, payload: dict[str, Any]) -> None:
+    """Email the member of staff that something is waiting. Nothing to do if the note
+    has gone (an erased account), the account is off, or the council sends no email."""
+    settings = Settings()
+    if not _sends_email(settings):
+        return
+    note = session.get(Notification, payload["notification_id"])
+    user = session.get(User, note.user_id) if note is not None else None
+    if note is None or user is None or user.kind != STAFF or not user.is_active or not user.email:
+        return
+    body = (
+        "Something is waiting for you in Waymark:\n"
+        f"{settings.public_url}{note.link}\n\n"
+        "This email does not say who it is about. Do not reply to it.\n"
+    )
+    host = urlsplit(settings.public_url).hostname or "waymark.invalid"
+    send_email(
+        settings,
+        to=[user.email],
+        subject=STAFF_EMAIL_SUBJECTS[note.kind],
+        body=body,
+        message_id=f"<staff-email-{note.id}@{host}>",
+    )
 
 
 def inbox_for(session: Session, *, actor: Actor, limit: int = 100) -> Sequence[Notification]:

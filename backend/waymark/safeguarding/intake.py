@@ -101,6 +101,7 @@ NOT_YOUNG_PEOPLES_WORDS: dict[str, str] = {
     "priority_round.*": "written by the participation officer",
     "priority_vote.*": "a theme code",
     "push_subscription.*": "keys the browser makes",
+    "contact_point.*": "an email address or mobile number, and codes",
     "reach_request.method": "a code",
     "reach_request.answer": "written by the worker",
     "review_request.response": "written by the adviser",

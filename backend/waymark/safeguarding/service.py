@@ -7,9 +7,7 @@ The young person sees where to get help now; if named, their adviser is told."""
 
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +31,7 @@ from waymark.identity.service import NotFound, current_workers, staff_with_roles
 from waymark.jobs import service as jobs
 from waymark.moderation import themes as theme_list
 from waymark.notifications import service as notifications
+from waymark.notifications.mail import send_email
 from waymark.safeguarding import messages as m
 from waymark.safeguarding.detect import Signal
 from waymark.safeguarding.models import FROM_STAFF, FROM_UNSAFE_BUTTON, GROUP_MINUTES, URGENT, SafeguardingAlert
@@ -266,22 +265,6 @@ def escalate_now(session: Session, alert: SafeguardingAlert) -> None:
 
 
 # ------------------------------------------------------------------ email
-def send_email(settings: Any, *, to: list[str], subject: str, body: str, message_id: str | None = None) -> None:
-    """Through the council's SMTP server (WAYMARK_SMTP_*). The body never holds what
-    the young person wrote: only that there is an alert and where to read it.
-    ``message_id`` is stable for one message, so a job run twice (a crash between
-    sending and recording it done) sends a duplicate mail systems can recognise."""
-    if not settings.smtp_host:
-        raise RuntimeError("no SMTP server is set (WAYMARK_SMTP_HOST)")
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.smtp_from, ", ".join(to), subject
-    if message_id:
-        message["Message-ID"] = message_id
-    message.set_content(body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-        smtp.send_message(message)
-
-
 def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User], escalated: bool) -> None:
     settings = Settings()
     to = [p.email for p in people if p.email]
