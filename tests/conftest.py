@@ -164,8 +164,13 @@ def oidc_issuer() -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(oidc_issuer: str) -> Settings:
-    return make_settings(oidc_issuer)
+def settings(oidc_issuer: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The app's settings. Job handlers read theirs from the environment, as the
+    worker does in production, so the secret key is put there too."""
+    made = make_settings(oidc_issuer)
+    assert made.secret_key is not None
+    monkeypatch.setenv("WAYMARK_SECRET_KEY", made.secret_key.get_secret_value())
+    return made
 
 
 @pytest.fixture

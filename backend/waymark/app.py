@@ -43,6 +43,7 @@ from waymark.notifications import routes as notification_routes
 from waymark.pathway import routes as pathway_routes
 from waymark.pathway import staff_routes as pathway_staff_routes
 from waymark.priorities import routes as priority_routes
+from waymark.recovery import routes as recovery_routes
 from waymark.retention import service as _retention_jobs  # noqa: F401 (the daily retention job)
 from waymark.safeguarding import routes as safeguarding_routes
 from waymark.safeguarding import service as _safeguarding_jobs  # job handlers, and the menu's duty count
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         mydata_routes.router,
         priority_routes.router,
         legal_routes.router,
+        recovery_routes.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticAssets(directory=FRONTEND_DIR), name="static")

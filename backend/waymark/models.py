@@ -34,5 +34,6 @@ from waymark.pathway.models import (  # noqa: F401
 )
 from waymark.priorities.models import PriorityBallot, PriorityRound, PriorityVote, PriorityVoter  # noqa: F401
 from waymark.ratelimit import RateCount  # noqa: F401
+from waymark.recovery.models import PassphraseReset  # noqa: F401
 from waymark.safeguarding.models import SafeguardingAlert  # noqa: F401
 from waymark.updates.models import Update, UpdateComment, UpdateReaction, UpdateRevision  # noqa: F401

@@ -15,7 +15,6 @@ from waymark.db import SessionDep
 from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
-from waymark.identity.models import YOUNG_PERSON
 from waymark.identity.oidc import PROVIDER
 from waymark.identity.passphrase import HasherBusy
 from waymark.identity.permissions import MY_DATA, PUBLIC, current_actor, requires, signed_in_actor
@@ -23,38 +22,17 @@ from waymark.identity.sessions import (
     COOKIE,
     clear_session_cookie,
     handle,
-    session_create,
     session_end,
     sessions_end_others,
     sessions_of,
-    set_session_cookie,
 )
+from waymark.identity.signin import signed_in_redirect
 from waymark.web.forms import FieldError, RawFormDep, parse_form
 from waymark.web.requests import client_ip, public_base_url, safe_next
 from waymark.web.templating import render
 
 router = APIRouter()
 NEXT_KEY = "waymark_next"
-
-
-def _signed_in_redirect(request: Request, user: Any, next_url: str) -> Response:
-    settings = request.app.state.settings
-    with request.app.state.db.session() as session:
-        token = session_create(session, user=user, settings=settings, device=request.headers.get("user-agent", ""))
-        session.commit()
-    response = RedirectResponse(next_url, status_code=303)
-    set_session_cookie(response, token, user=user, settings=settings)
-    if user.kind == YOUNG_PERSON:  # this browser is now one the account trusts
-        response.set_cookie(
-            service.DEVICE_COOKIE,
-            service.device_token(user, settings=settings),
-            max_age=365 * 24 * 60 * 60,
-            httponly=True,
-            samesite="strict",
-            secure=settings.secure_cookies,
-            path="/login",
-        )
-    return response
 
 
 # ------------------------------------------------------------- young people
@@ -95,7 +73,7 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
                 device=request.cookies.get(service.DEVICE_COOKIE),
             )
             session.commit()
-            return _signed_in_redirect(request, user, next_url)
+            return signed_in_redirect(request, user, next_url)
         except service.Throttled as exc:
             form.add_error("passphrase", exc.message)
             status, headers = 429, {"retry-after": str(exc.retry_after)}
@@ -153,7 +131,7 @@ async def staff_callback(request: Request) -> Response:
             session.commit()
         except service.StaffNotRecognised as exc:
             return render(request, "identity/staff_problem.html", {"message": exc.message}, status_code=403)
-    return _signed_in_redirect(request, user, next_url)
+    return signed_in_redirect(request, user, next_url)
 
 
 # -------------------------------------------------------------------- invites
@@ -225,7 +203,7 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
             user = service.invite_accept(
                 session, code=code, username=form.data.username, passphrase=form.data.passphrase
             )
-            return _signed_in_redirect(request, user, "/?welcome=1")
+            return signed_in_redirect(request, user, "/?welcome=1")
         except service.InviteInvalid as exc:
             return render(request, "identity/join_problem.html", {"message": exc.message}, status_code=404)
         except HasherBusy:

@@ -41,6 +41,7 @@ from waymark.pathway.models import (
     StepFeedback,
 )
 from waymark.priorities.models import PriorityBallot, PriorityVote, PriorityVoter
+from waymark.recovery.models import PassphraseReset
 from waymark.safeguarding.models import SafeguardingAlert
 from waymark.updates.models import UpdateComment, UpdateReaction
 
@@ -256,6 +257,12 @@ PARTS: tuple[Part, ...] = (
         ContactPoint,
         _own(ContactPoint.user_id),
         ("kind", "address", "verified_at", "wants_news", "created_at"),
+    ),
+    Part(
+        "passphrase_resets",
+        PassphraseReset,
+        _own(PassphraseReset.user_id),
+        ("created_at", "expires_at", "tries"),
     ),
     Part(
         "push_subscriptions",

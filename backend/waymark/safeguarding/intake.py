@@ -102,6 +102,7 @@ NOT_YOUNG_PEOPLES_WORDS: dict[str, str] = {
     "priority_vote.*": "a theme code",
     "push_subscription.*": "keys the browser makes",
     "contact_point.*": "an email address or mobile number, and codes",
+    "passphrase_reset.*": "a keyed hash of a one-time code",
     "reach_request.method": "a code",
     "reach_request.answer": "written by the worker",
     "review_request.response": "written by the adviser",
