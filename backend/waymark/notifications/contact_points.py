@@ -39,7 +39,7 @@ CODE_TRIES = 5
 CODES_PER_HOUR = 5
 NEWS_EVERY_HOURS = 6
 SEND_JOB = "notifications.contact_point_send"
-# UK mobiles: 07xxx xxxxxx or +44 7xxx xxxxxx (spaces, dashes and brackets allowed).
+# UK mobiles, for example 07700 900123 or +44 7700 900123 (spaces, dashes and brackets allowed).
 _MOBILE = re.compile(r"^(?:\+?44\s?\(?0?\)?|0)(7\d{9})$")
 
 
