@@ -323,6 +323,48 @@ def test_a_risky_comment_goes_to_the_safeguarding_lead_not_the_queue(db_session,
         )
 
 
+def test_a_comment_the_lead_judges_not_a_risk_goes_back_to_the_moderation_queue(client, db_session, world):
+    """Held back for the lead, a comment stayed out of the queue for good, even when the
+    lead saw at once it was a figure of speech."""
+    from waymark.consultations.models import PENDING
+    from waymark.moderation import service as moderation
+    from waymark.safeguarding.models import SafeguardingAlert
+
+    manager = world.staff_by_role["manager"]
+    world.a.safeguarding_lead_id = manager.id
+    db_session.add(world.a)
+    db_session.commit()
+    update = service.publish(db_session, actor=officer(db_session, world), data=good())
+    row = service.comment(
+        db_session,
+        actor=actor(db_session, world.yp),
+        update_id=update.id,
+        text="nobody listens and i want to kill myself",
+        quotes_allowed=True,
+    )
+    alert = db_session.exec(select(SafeguardingAlert)).one()
+    assert alert.comment_id == row.id
+
+    factories.sign_in(client, db_session, manager)
+    duty = client.get("/staff/safeguarding")
+    assert f'id="not-a-risk-{alert.id}-hint"' in duty.text  # offered: words are held back
+    note = {"csrf_token": factories.csrf_from(duty.text), "note": "A song lyric", "not_a_risk": "1"}
+    assert client.post(f"/staff/safeguarding/{alert.id}/acknowledge", data=note).status_code == 303
+    db_session.refresh(row)
+    assert row.moderation == PENDING
+    items, total = moderation.queue(db_session, actor=actor(db_session, world.staff_by_role["moderator"]))
+    assert total == 1 and items[0].id == row.id
+    backstops = db_session.exec(select(Job).where(Job.kind == "moderation.backstop")).all()
+    assert [job.payload["kind"] for job in backstops] == ["comment"]
+    # Erasing the account deletes the comment; the council's alert stays, naming no comment.
+    from waymark.mydata import service as mydata
+
+    mydata.erase(db_session, db_session.get(type(world.yp), world.yp.id))
+    db_session.commit()
+    db_session.refresh(alert)
+    assert alert.comment_id is None and alert.text == "nobody listens and i want to kill myself"
+
+
 def test_say_more_page_keeps_the_words_on_error_and_a_rejection_is_explained(client, db_session, world):
     from waymark.updates.models import UpdateComment
 

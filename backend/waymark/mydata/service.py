@@ -481,6 +481,14 @@ def erase(session: Session, person: User) -> None:
     _forget_in_staff_inboxes(session, person)
     _make_answers_anonymous(session, person)
     _make_votes_anonymous(session, person)
+    # Kept alerts stop naming comments about to be deleted (the words stay on the alert).
+    session.execute(
+        update(SafeguardingAlert)
+        .where(
+            col(SafeguardingAlert.comment_id).in_(select(UpdateComment.id).where(UpdateComment.young_person_id == me))
+        )
+        .values(comment_id=None)
+    )
     deleted = {part.table: part for part in PARTS if not part.kept}
     for table in reversed(SQLModel.metadata.sorted_tables):  # children before parents
         part = deleted.get(table.name)

@@ -153,6 +153,7 @@ def take(
     tenant_id: int,
     young_person_id: int | None,
     answer_id: int | None = None,
+    comment_id: int | None = None,
     group_key: str | None = None,
     context: str = "",
 ) -> Signal:
@@ -174,6 +175,7 @@ def take(
             young_person_id=young_person_id,
             link=f"/staff/young-people/{young_person_id}{where.anchor}" if young_person_id else None,
             answer_id=answer_id,
+            comment_id=comment_id,
             group_key=group_key,
             context=context,
         )

@@ -44,6 +44,7 @@ class SafeguardingAlert(SQLModel, table=True):
     repeats: int = 0
     raised_by_id: int | None = Field(default=None, foreign_key="user_account.id")  # staff who raised it by hand
     answer_id: int | None = Field(default=None, foreign_key="consultation_answer.id")
+    comment_id: int | None = Field(default=None, foreign_key="council_update_comment.id")  # "say more" on an update
     young_person_id: int | None = Field(default=None, foreign_key="user_account.id")  # None: anonymous
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
     kinds: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

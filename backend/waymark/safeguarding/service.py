@@ -36,6 +36,7 @@ from waymark.safeguarding import messages as m
 from waymark.safeguarding.detect import Signal
 from waymark.safeguarding.models import FROM_STAFF, FROM_UNSAFE_BUTTON, GROUP_MINUTES, URGENT, SafeguardingAlert
 from waymark.settings import Settings
+from waymark.updates.models import UpdateComment
 
 EMAIL = "safeguarding.email"
 BACKSTOP = "moderation.backstop"  # handled in moderation/service.py: words unread in the queue too long
@@ -93,6 +94,7 @@ def raise_alert(
     field: str = "",
     link: str | None = None,
     answer_id: int | None = None,
+    comment_id: int | None = None,
     group_key: str | None = None,
     raised_by_id: int | None = None,
     context: str = "",
@@ -113,6 +115,7 @@ def raise_alert(
         link=link,
         level=signal.level or URGENT,
         answer_id=answer_id,
+        comment_id=comment_id,
         young_person_id=young_person_id,
         text=text[:2000],
         kinds=signal.kinds,
@@ -395,9 +398,10 @@ def open_count(session: Session, *, tenant_id: int) -> int:
 def acknowledge(
     session: Session, *, actor: Actor, alert_id: int, note: str, not_a_risk: bool = False
 ) -> SafeguardingAlert:
-    """The lead has it. ``not_a_risk``: the lead judged it a false alarm, so consultation
-    answers it held back go to the moderation queue like any other (else a false alarm
-    would take a young person's feedback out of the council's results for good)."""
+    """The lead has it. ``not_a_risk``: the lead judged it a false alarm, so the
+    consultation answers and update comments it held back go to the moderation queue
+    like any other (else a false alarm would take a young person's feedback out of the
+    council's results for good)."""
     _require_duty(session, actor)
     alert = session.get(SafeguardingAlert, alert_id)
     if alert is None or alert.tenant_id != actor.tenant_id:
@@ -412,12 +416,11 @@ def acknowledge(
             joined.acknowledged_at, joined.acknowledged_by_id = now, actor.user_id
             session.add(joined)
         if not_a_risk:
-            for answer in held_back(session, every):
-                answer.moderation, answer.suggested_themes = PENDING, theme_list.suggest(answer.text or "")
-                session.add(answer)
-                schedule_backstop(
-                    session, tenant_id=alert.tenant_id, kind="answer", item_id=answer.id or 0, queued_at=now
-                )
+            for words in held_back(session, every):
+                words.moderation, words.suggested_themes = PENDING, theme_list.suggest(words.text or "")
+                session.add(words)
+                kind = "answer" if isinstance(words, Answer) else "comment"
+                schedule_backstop(session, tenant_id=alert.tenant_id, kind=kind, item_id=words.id or 0, queued_at=now)
         audit_record(
             session,
             actor=actor,
@@ -433,20 +436,32 @@ def acknowledge(
 def holding_back(
     session: Session, *, heads: list[SafeguardingAlert], joined: dict[int, list[SafeguardingAlert]]
 ) -> set[int]:
-    """The ids of ``heads`` that (with the alerts that joined them) hold back answers,
-    in one query for the duty list."""
-    head_of = {a.answer_id: a.id for a in heads if a.answer_id}
-    head_of |= {j.answer_id: head_id for head_id, rows in joined.items() for j in rows if j.answer_id}
+    """The ids of ``heads`` that (with the alerts that joined them) hold back words
+    from the moderation queue, in two queries for the duty list."""
+    head_of: dict[tuple[str, int | None], int | None] = {}
+    for head_id, alert in [(a.id, a) for a in heads] + [(h, j) for h, rows in joined.items() for j in rows]:
+        head_of[("answer", alert.answer_id)] = head_id
+        head_of[("comment", alert.comment_id)] = head_id
     found = held_back(session, [*heads, *(j for rows in joined.values() for j in rows)])
-    return {head_of[answer.id] for answer in found if answer.id in head_of}
+    keys = [("answer" if isinstance(words, Answer) else "comment", words.id) for words in found]
+    return {head for key in keys if (head := head_of.get(key)) is not None}
 
 
-def held_back(session: Session, alerts: list[SafeguardingAlert]) -> list[Answer]:
-    """Consultation answers these alerts kept out of the moderation queue."""
-    ids = [a.answer_id for a in alerts if a.answer_id]
-    if not ids:
-        return []
-    return list(session.exec(select(Answer).where(col(Answer.id).in_(ids), Answer.moderation == SAFEGUARDING)))
+def held_back(session: Session, alerts: list[SafeguardingAlert]) -> list[Answer | UpdateComment]:
+    """Consultation answers and update comments these alerts kept out of the
+    moderation queue."""
+    found: list[Answer | UpdateComment] = []
+    answer_ids = [a.answer_id for a in alerts if a.answer_id]
+    if answer_ids:
+        found += session.exec(select(Answer).where(col(Answer.id).in_(answer_ids), Answer.moderation == SAFEGUARDING))
+    comment_ids = [a.comment_id for a in alerts if a.comment_id]
+    if comment_ids:
+        found += session.exec(
+            select(UpdateComment).where(
+                col(UpdateComment.id).in_(comment_ids), UpdateComment.moderation == SAFEGUARDING
+            )
+        )
+    return found
 
 
 HELP_SHOWN_FOR = timedelta(hours=2)

@@ -354,12 +354,14 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         created_at=clock.now(),
     )
     session.add(row)
+    session.flush()  # the alert names the comment, so "not a risk" can send it back to the queue
     signal = intake.take(
         session,
         field="council_update_comment.text",
         text=text,
         tenant_id=actor.tenant_id,
         young_person_id=actor.user_id,
+        comment_id=row.id,
     )
     if signal.urgent:  # never waits in the queue, never shown to anyone but the lead
         row.moderation = SAFEGUARDING
@@ -367,7 +369,6 @@ def comment(session: Session, *, actor: Actor, update_id: int, text: str, quotes
         row.suggested_themes = theme_list.suggest(text)
     session.add(row)
     if row.moderation == PENDING:
-        session.flush()
         safeguarding.schedule_backstop(
             session, tenant_id=actor.tenant_id, kind="comment", item_id=row.id or 0, queued_at=row.created_at
         )
