@@ -274,8 +274,9 @@ def approve(db_session, world, response, themes, text=None):
     )
 
 
-def oidc_sign_in(client, sub, claims=None, issuer=None):
-    """Run the real authorisation-code flow: app -> provider form -> app callback."""
+def oidc_sign_in(client, sub, claims=None, issuer=None, host="testserver"):
+    """Run the real authorisation-code flow: app -> provider form -> app callback
+    (``host``: the app's host name the client uses)."""
     start = client.get("/login/staff?next=/staff/caseload")
     assert start.status_code == 302
     authorize_url = start.headers["location"]
@@ -285,8 +286,8 @@ def oidc_sign_in(client, sub, claims=None, issuer=None):
         consent = provider.post(authorize_url, data={"sub": sub})
     assert consent.status_code == 302
     callback = consent.headers["location"]
-    assert callback.startswith("http://testserver/auth/callback?")
-    return client.get(callback.replace("http://testserver", ""))
+    assert callback.startswith(f"http://{host}/auth/callback?")
+    return client.get(callback.replace(f"http://{host}", ""))
 
 
 # ------------------------------------------------------- caseload import files

@@ -354,8 +354,9 @@ def council_create(slug: str, name: str, admin_email: str, admin_name: str, wels
     )
     click.echo(f"First admin: {admin.full_name} <{admin.email}>.")
     click.echo(
-        "Next: point the identity provider at Waymark (WAYMARK_OIDC_*), then the admin signs in at "
-        f"{settings.public_url}/login/staff and finishes set-up at /staff/admin."
+        "Next: point the identity provider at Waymark (WAYMARK_OIDC_*, or this council's own in "
+        "WAYMARK_COUNCIL_OIDC with its host in WAYMARK_COUNCIL_HOSTS), then the admin signs in at "
+        f"{settings.url_for(tenant.slug)}/login/staff and finishes set-up at /staff/admin."
     )
 
 

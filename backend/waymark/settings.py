@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from waymark.vapid import new_vapid_keys
@@ -22,6 +22,14 @@ VAR_DIR = ROOT / "var"
 
 class SettingsError(RuntimeError):
     """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+class CouncilIdP(BaseModel):
+    """A council's own OpenID Connect provider (see ``Settings.council_oidc``)."""
+
+    issuer: str
+    client_id: str
+    client_secret: SecretStr
 
 
 class Settings(BaseSettings):
@@ -79,6 +87,15 @@ class Settings(BaseSettings):
     # request for any other Host gets 400, so links and the OIDC redirect are never
     # built from a host an attacker chose. Demo mode adds localhost and 127.0.0.1.
     allowed_hosts: str = ""
+    # One deployment, many councils: host names that each belong to one council,
+    # "riverside.waymark.example=riverside,westbrook.waymark.example=westbrook". On such
+    # a host, only that council's people sign in, and its links and pages are its own.
+    council_hosts: str = ""
+    # Councils with their own OpenID Connect provider, as JSON keyed by council slug:
+    # {"riverside": {"issuer": "...", "client_id": "...", "client_secret": "..."}}.
+    # Their staff sign in only through it (on the council's host); the others use
+    # WAYMARK_OIDC_*.
+    council_oidc: dict[str, CouncilIdP] = {}
     log_sql: bool = False
 
     @property
@@ -96,9 +113,29 @@ class Settings(BaseSettings):
         return self.base_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
     @property
+    def council_by_host(self) -> dict[str, str]:
+        """Host name -> council slug, from ``council_hosts`` (``check`` refuses a bad one)."""
+        found: dict[str, str] = {}
+        for item in self.council_hosts.split(","):
+            host, _, slug = item.strip().partition("=")
+            if host.strip() and slug.strip():
+                found[host.strip().lower()] = slug.strip().lower()
+        return found
+
+    def url_for(self, council_slug: str | None) -> str:
+        """The address of links for one council's people: its own host where it has
+        one (with WAYMARK_BASE_URL's scheme), else ``public_url``."""
+        for host, slug in self.council_by_host.items():
+            if slug == council_slug:
+                scheme = urlparse(self.base_url).scheme or "http"
+                return f"{scheme}://{host}"
+        return self.public_url
+
+    @property
     def hosts(self) -> list[str]:
         """Every host name the app answers to (see ``allowed_hosts``)."""
         names = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        names += self.council_by_host
         if self.base_url:
             names.append((urlparse(self.base_url).hostname or "").lower())
         if self.demo_mode:
@@ -115,6 +152,7 @@ class Settings(BaseSettings):
 
     def check(self) -> Settings:
         """Fill demo defaults or refuse unsafe settings. Returns self."""
+        self.check_councils()
         if self.demo_mode:
             if self.secret_key is None:
                 self.secret_key = SecretStr(_demo_secret())
@@ -151,6 +189,22 @@ class Settings(BaseSettings):
             raise SettingsError("WAYMARK_SECRET_KEY must be at least 32 characters.")
         self.check_notify()
         return self
+
+    def check_councils(self) -> None:
+        for item in self.council_hosts.split(","):
+            host, equals, slug = item.strip().partition("=")
+            if (item.strip() and not (equals and host.strip() and slug.strip())) or ":" in host or "/" in host:
+                raise SettingsError(
+                    f"WAYMARK_COUNCIL_HOSTS: {item.strip()!r} is not host=council-slug "
+                    "(for example riverside.waymark.example=riverside; no port or path)."
+                )
+        hosted = set(self.council_by_host.values())
+        for slug in self.council_oidc:
+            if slug not in hosted:
+                raise SettingsError(
+                    f"WAYMARK_COUNCIL_OIDC names {slug!r}, which has no host in WAYMARK_COUNCIL_HOSTS: "
+                    "a council's own provider needs its own address for the sign-in redirect."
+                )
 
     def check_notify(self) -> None:
         if self.notify_api_key is not None and not self.notify_email_template_id:

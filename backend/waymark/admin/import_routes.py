@@ -22,7 +22,7 @@ from waymark.web.csvfile import csv_response
 from waymark.web.forms import ParsedForm
 from waymark.web.i18n import request_locale, translations
 from waymark.web.params import RecordId
-from waymark.web.requests import public_base_url
+from waymark.web.requests import address_for
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff/admin")
@@ -184,7 +184,7 @@ async def invite_letters(request: Request, session: SessionDep) -> Response:
         session,
         actor=actor,
         young_person_ids=ids,
-        base_url=public_base_url(request),
+        base_url=address_for(request, tenant_get(session, tenant_id=actor.tenant_id).slug),
         qr_label=t.gettext("QR code for your invite link"),
     )
     if not made:

@@ -92,10 +92,17 @@ class NoRole(Exception):
     """The provider says this person has no Waymark role (their sessions have ended)."""
 
 
-def council_for_new_staff(session: Session, claims: dict[str, Any]) -> Tenant | None:
+def council_for_new_staff(
+    session: Session, claims: dict[str, Any], *, only: str | None = None, not_in: frozenset[str] | None = None
+) -> Tenant | None:
     """The one council whose mapping grants these claims a role (None if none, or if
-    more than one would: a person is staff in one council)."""
-    found = [t for t in session.exec(select(Tenant)).all() if mapped_roles(t, claims)]  # ~150 councils at most
+    more than one would: a person is staff in one council). ``only``: look at that
+    council alone (its own host); ``not_in``: leave out councils with their own provider."""
+    query = select(Tenant)
+    if only is not None:
+        query = query.where(Tenant.slug == only)
+    councils = [t for t in session.exec(query).all() if not (not_in and t.slug in not_in)]
+    found = [t for t in councils if mapped_roles(t, claims)]  # ~150 councils at most
     return found[0] if len(found) == 1 else None
 
 

@@ -15,7 +15,7 @@ from waymark.db import SessionDep
 from waymark.errors import InputError
 from waymark.identity import messages as m
 from waymark.identity import service
-from waymark.identity.oidc import PROVIDER
+from waymark.identity.oidc import provider_for
 from waymark.identity.passphrase import HasherBusy
 from waymark.identity.permissions import MY_DATA, PUBLIC, current_actor, requires, signed_in_actor
 from waymark.identity.sessions import (
@@ -28,7 +28,7 @@ from waymark.identity.sessions import (
 )
 from waymark.identity.signin import signed_in_redirect
 from waymark.web.forms import FieldError, RawFormDep, parse_form
-from waymark.web.requests import client_ip, public_base_url, safe_next
+from waymark.web.requests import client_ip, council_slug, public_base_url, safe_next
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -71,6 +71,7 @@ def login_submit(request: Request, session: SessionDep, raw: dict[str, Any] = Ra
                 ip=client_ip(request),
                 settings=request.app.state.settings,
                 device=request.cookies.get(service.DEVICE_COOKIE),
+                council=council_slug(request),
             )
             session.commit()
             return signed_in_redirect(request, user, next_url)
@@ -106,7 +107,7 @@ def logout(request: Request, session: SessionDep) -> Response:
 async def staff_login(request: Request, next: str = "") -> Response:
     request.session.clear()
     request.session[NEXT_KEY] = safe_next(next)
-    client = request.app.state.oauth.create_client(PROVIDER)
+    client = request.app.state.oauth.create_client(provider_for(request.app.state.settings, council_slug(request)))
     redirect_uri = public_base_url(request) + "/auth/callback"
     try:
         return await client.authorize_redirect(request, redirect_uri)
@@ -116,7 +117,9 @@ async def staff_login(request: Request, next: str = "") -> Response:
 
 @router.get("/auth/callback", dependencies=[requires(PUBLIC)])
 async def staff_callback(request: Request) -> Response:
-    client = request.app.state.oauth.create_client(PROVIDER)
+    settings = request.app.state.settings
+    council = council_slug(request)
+    client = request.app.state.oauth.create_client(provider_for(settings, council))
     next_url = safe_next(request.session.get(NEXT_KEY))
     try:
         token = await client.authorize_access_token(request)
@@ -127,7 +130,9 @@ async def staff_callback(request: Request) -> Response:
     claims = dict(token.get("userinfo") or {})
     with request.app.state.db.session() as session:
         try:
-            user = service.staff_for_oidc(session, claims=claims)
+            user = service.staff_for_oidc(
+                session, claims=claims, council=council, own_idp=frozenset(settings.council_oidc)
+            )
             session.commit()
         except service.StaffNotRecognised as exc:
             return render(request, "identity/staff_problem.html", {"message": exc.message}, status_code=403)
@@ -174,7 +179,7 @@ def _join_throttle(session: Any, request: Request) -> None:
 def join_page(request: Request, code: str, session: SessionDep) -> Response:
     try:
         _join_throttle(session, request)
-        _invite, user = service.invite_open(session, code=code)
+        _invite, user = service.invite_open(session, code=code, council=council_slug(request))
     except service.IdentityError as exc:
         return render(
             request,
@@ -189,7 +194,7 @@ def join_page(request: Request, code: str, session: SessionDep) -> Response:
 def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
     try:
         _join_throttle(session, request)
-        _invite, user = service.invite_open(session, code=code)
+        _invite, user = service.invite_open(session, code=code, council=council_slug(request))
     except service.IdentityError as exc:
         return render(
             request,
@@ -201,7 +206,11 @@ def join_submit(request: Request, code: str, session: SessionDep, raw: dict[str,
     if form.ok and form.data is not None:
         try:
             user = service.invite_accept(
-                session, code=code, username=form.data.username, passphrase=form.data.passphrase
+                session,
+                code=code,
+                username=form.data.username,
+                passphrase=form.data.passphrase,
+                council=council_slug(request),
             )
             return signed_in_redirect(request, user, "/?welcome=1")
         except service.InviteInvalid as exc:

@@ -103,16 +103,33 @@ def _trusted_device(token: str | None, user: User | None, settings: Settings) ->
     return nonce if hmac.compare_digest(mac, expected) else None
 
 
+def young_person_named(session: Session, username: str, *, council: str | None = None) -> User | None:
+    """The young person with this (lower-case) username; on a council's own host
+    (``council``, its slug), only that council's."""
+    query = select(User).where(User.username == username, User.kind == YOUNG_PERSON)
+    if council is not None:
+        query = query.join(Tenant, col(Tenant.id) == User.tenant_id).where(Tenant.slug == council)
+    return session.exec(query).first()
+
+
 def young_person_sign_in(
-    session: Session, *, username: str, passphrase: str, ip: str, settings: Settings, device: str | None = None
+    session: Session,
+    *,
+    username: str,
+    passphrase: str,
+    ip: str,
+    settings: Settings,
+    device: str | None = None,
+    council: str | None = None,
 ) -> User:
     """Check a young person's username and passphrase. Each attempt is counted before
     the passphrase is checked: against the device token when it is this account's
     (``device``), otherwise per account and per IP address. Raises ``Throttled``,
     ``HasherBusy`` (too many sign-ins at once) or ``SignInFailed`` (the same message,
-    and the same time, whether or not the username exists)."""
+    and the same time, whether or not the username exists). On a council's own host
+    (``council``, its slug) another council's young person is not known."""
     username = username.strip().lower()
-    user = session.exec(select(User).where(User.username == username, User.kind == YOUNG_PERSON)).first()
+    user = young_person_named(session, username, council=council)
     nonce = _trusted_device(device, user, settings)
     keys = (
         [(f"signin-device:{nonce}", settings.login_device_limit)]
@@ -139,9 +156,14 @@ def young_person_sign_in(
 
 
 # -------------------------------------------------------------------- staff
-def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
+def staff_for_oidc(
+    session: Session, *, claims: dict[str, Any], council: str | None = None, own_idp: frozenset[str] = frozenset()
+) -> User:
     """The staff member an OIDC identity belongs to, matched by verified email only.
-    Unknown emails do not get an account."""
+    Unknown emails do not get an account. ``council``: the slug of the council whose
+    own host this is (only its staff sign in there, through its own provider if it is
+    in ``own_idp``); on the shared address, staff of councils in ``own_idp`` are
+    refused, since the deployment's provider does not speak for them."""
     email = str(claims.get("email") or "").strip().lower()
     if not email:
         raise StaffNotRecognised(m.STAFF_UNKNOWN)
@@ -149,9 +171,12 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
         raise StaffNotRecognised(m.STAFF_EMAIL_UNVERIFIED)
     user = session.exec(select(User).where(User.email == email, User.kind == STAFF)).first()
     if user is None and session.exec(select(User.id).where(User.email == email)).first() is None:
-        council = idp_roles.council_for_new_staff(session, claims)
-        if council is not None:  # the provider says they are this council's staff
-            user = idp_roles.provision(session, tenant=council, email=email, claims=claims)
+        leave_out = own_idp if council is None else None
+        found = idp_roles.council_for_new_staff(session, claims, only=council, not_in=leave_out)
+        if found is not None:  # the provider says they are this council's staff
+            user = idp_roles.provision(session, tenant=found, email=email, claims=claims)
+    if user is not None and not _signs_in_here(session, user, council, own_idp):
+        user = None
     if user is None or not user.is_active:
         audit_record(session, action="session.sign_in_refused", detail={"email_domain": email.rsplit("@", 1)[-1]})
         session.commit()
@@ -173,6 +198,11 @@ def staff_for_oidc(session: Session, *, claims: dict[str, Any]) -> User:
     session.add(user)
     _audit_sign_in(session, user, method="oidc")
     return user
+
+
+def _signs_in_here(session: Session, user: User, council: str | None, own_idp: frozenset[str]) -> bool:
+    slug = tenant_get(session, tenant_id=user.tenant_id).slug
+    return slug == council if council is not None else slug not in own_idp
 
 
 # RFC 8176 authentication method references. "mfa" says it outright; otherwise a
@@ -411,9 +441,12 @@ def invite_issue(session: Session, *, actor: Actor, young_person: User) -> tuple
     return invite, code
 
 
-def invite_open(session: Session, *, code: str) -> tuple[Invite, User]:
-    """The invite for ``code`` and its young person, if it can still be used."""
+def invite_open(session: Session, *, code: str, council: str | None = None) -> tuple[Invite, User]:
+    """The invite for ``code`` and its young person, if it can still be used (on a
+    council's own host, only that council's invites)."""
     invite = session.exec(select(Invite).where(Invite.code_hash == _hash_code(code))).first()
+    if invite is not None and council is not None and tenant_get(session, tenant_id=invite.tenant_id).slug != council:
+        invite = None
     if invite is None:
         raise InviteInvalid(m.INVITE_UNKNOWN)
     if invite.used_at is not None:
@@ -428,10 +461,12 @@ def invite_open(session: Session, *, code: str) -> tuple[Invite, User]:
     return invite, user
 
 
-def invite_accept(session: Session, *, code: str, username: str | None, passphrase: str) -> User:
+def invite_accept(
+    session: Session, *, code: str, username: str | None, passphrase: str, council: str | None = None
+) -> User:
     """Use an invite: set the young person's passphrase (and username, if they have
     none yet). The invite works once. Raises ``InviteInvalid`` or ``InputError``."""
-    invite, user = invite_open(session, code=code)
+    invite, user = invite_open(session, code=code, council=council)
     if user.username is None:
         chosen = (username or "").strip().lower()
         if not chosen:

@@ -10,7 +10,7 @@ from waymark.db import SessionDep
 from waymark.identity import service
 from waymark.identity.permissions import INVITE_CREATE, requires, signed_in_actor
 from waymark.web.params import RecordId
-from waymark.web.requests import public_base_url
+from waymark.web.requests import address_for
 from waymark.web.templating import render
 
 router = APIRouter(prefix="/staff")
@@ -23,10 +23,11 @@ def invite_create(request: Request, young_person_id: RecordId, session: SessionD
     actor = signed_in_actor(request)
     _invite, code = service.invite_create(session, actor=actor, young_person_id=young_person_id)
     young_person = service.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    tenant = service.tenant_get(session, tenant_id=actor.tenant_id)
     context = {
         "young_person": young_person,
         "invite_code": service.format_code(code),
-        "invite_url": public_base_url(request) + f"/join/{code}",
-        "invite_days": service.tenant_get(session, tenant_id=actor.tenant_id).invite_days,
+        "invite_url": address_for(request, tenant.slug) + f"/join/{code}",
+        "invite_days": tenant.invite_days,
     }
     return render(request, "identity/invite.html", context, block="invite")

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from waymark.db import SessionDep
 from waymark.identity.permissions import PUBLIC, current_actor, requires
 from waymark.legal import service
+from waymark.web.requests import council_slug
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -21,7 +22,7 @@ def privacy(request: Request, session: SessionDep) -> Response:
         request,
         "legal/privacy.html",
         {
-            "councils": service.privacy(session, actor),
+            "councils": service.privacy(session, actor, council_slug(request)),
             "young_person": actor is not None and actor.is_young_person,
             "updated": service.PRIVACY_UPDATED,
             "sources": service.PRIVACY_SOURCES,
@@ -32,7 +33,7 @@ def privacy(request: Request, session: SessionDep) -> Response:
 @router.get("/accessibility", dependencies=[requires(PUBLIC)])
 def accessibility(request: Request, session: SessionDep) -> Response:
     actor = current_actor(request)
-    councils = service.privacy(session, actor)
+    councils = service.privacy(session, actor, council_slug(request))
     return render(
         request,
         "legal/accessibility.html",

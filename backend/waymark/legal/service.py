@@ -87,12 +87,14 @@ class CouncilPrivacy:
     audit_years: int
 
 
-def privacy(session: Session, actor: Actor | None) -> list[CouncilPrivacy]:
-    """The signed-in person's council; for a visitor, every council (demo councils
-    only where there are no others)."""
+def privacy(session: Session, actor: Actor | None, council: str | None = None) -> list[CouncilPrivacy]:
+    """The signed-in person's council; on a council's own host, that council; for a
+    visitor, every council (demo councils only where there are no others)."""
     query = select(Tenant).order_by(col(Tenant.name))
     if actor is not None:
         query = query.where(Tenant.id == actor.tenant_id)
+    elif council is not None:
+        query = query.where(Tenant.slug == council)
     tenants = list(session.exec(query).all())
     if actor is None and any(not t.is_demo for t in tenants):
         tenants = [t for t in tenants if not t.is_demo]

@@ -26,7 +26,7 @@ from waymark import clock, ratelimit
 from waymark.audit.service import audit_record
 from waymark.errors import InputError, NotFound
 from waymark.identity.actor import Actor
-from waymark.identity.models import User
+from waymark.identity.models import Tenant, User
 from waymark.jobs import service as jobs
 from waymark.notifications import messages as m
 from waymark.notifications.mail import NotSent, notify_client
@@ -167,7 +167,9 @@ def _send_news(session: Session, payload: dict[str, Any]) -> None:
     person = session.get(User, point.user_id)
     if person is None or not person.is_active:
         return
-    body = f"You have something new in Waymark. Open the app to see it: {settings.public_url}/inbox"
+    tenant = session.get(Tenant, person.tenant_id)
+    address = settings.url_for(tenant.slug if tenant else None)
+    body = f"You have something new in Waymark. Open the app to see it: {address}/inbox"
     deliver(settings, point, subject="Something new in Waymark", body=body)
 
 

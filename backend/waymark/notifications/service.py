@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from waymark import clock
 from waymark.identity.actor import Actor
-from waymark.identity.models import STAFF, User
+from waymark.identity.models import STAFF, Tenant, User
 from waymark.identity.service import current_workers
 from waymark.jobs import service as jobs
 from waymark.notifications import contact_points, push
@@ -85,6 +85,11 @@ def notify(
     return notification
 
 
+def _slug(session: Session, tenant_id: int) -> str | None:
+    tenant = session.get(Tenant, tenant_id)
+    return tenant.slug if tenant else None
+
+
 def _sends_email(settings: Settings) -> bool:
     return settings.notify_api_key is not None or bool(settings.smtp_host)
 
@@ -102,7 +107,7 @@ def _staff_email(session: Session, payload: dict[str, Any]) -> None:
         return
     body = (
         "Something is waiting for you in Waymark:\n"
-        f"{settings.public_url}{note.link}\n\n"
+        f"{settings.url_for(_slug(session, user.tenant_id))}{note.link}\n\n"
         "This email does not say who it is about. Do not reply to it.\n"
     )
     host = urlsplit(settings.public_url).hostname or "waymark.invalid"

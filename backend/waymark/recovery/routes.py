@@ -15,7 +15,7 @@ from waymark.identity.signin import signed_in_redirect
 from waymark.notifications import contact_points
 from waymark.recovery import service
 from waymark.web.forms import ParsedForm, RawFormDep, input_error_messages
-from waymark.web.requests import client_ip
+from waymark.web.requests import client_ip, council_slug
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -35,7 +35,13 @@ def _forgot(request: Request, form: ParsedForm[Any], status_code: int = 200) -> 
 def forgot_submit(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
     username = str(raw.get("username", ""))[:60]
     try:
-        service.request_code(session, username=username, ip=client_ip(request), settings=request.app.state.settings)
+        service.request_code(
+            session,
+            username=username,
+            ip=client_ip(request),
+            settings=request.app.state.settings,
+            council=council_slug(request),
+        )
     except InputError as exc:
         form: ParsedForm[Any] = ParsedForm(values={"username": username}, errors=input_error_messages(request, exc))
         return _forgot(request, form, status_code=422)
@@ -51,7 +57,9 @@ def reset_page(request: Request) -> Response:
 def reset_submit(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
     values = {k: str(raw.get(k, ""))[:128] for k in ("username", "code", "passphrase", "confirm")}
     try:
-        user = service.reset_passphrase(session, settings=request.app.state.settings, **values)
+        user = service.reset_passphrase(
+            session, settings=request.app.state.settings, council=council_slug(request), **values
+        )
     except InputError as exc:
         kept = {"username": values["username"], "code": values["code"]}  # never the passphrases
         form: ParsedForm[Any] = ParsedForm(values=kept, errors=input_error_messages(request, exc))

@@ -26,8 +26,9 @@ from waymark import clock, ratelimit
 from waymark.audit.service import audit_record
 from waymark.errors import InputError
 from waymark.identity import messages as identity_messages
-from waymark.identity.models import YOUNG_PERSON, AuthSession, User
+from waymark.identity.models import AuthSession, User
 from waymark.identity.passphrase import hash_passphrase, passphrase_problem
+from waymark.identity.service import young_person_named
 from waymark.jobs import service as jobs
 from waymark.notifications import contact_points
 from waymark.notifications.models import ContactPoint
@@ -42,7 +43,7 @@ REQUESTS_PER_HOUR_PER_ADDRESS = 20  # per connecting address
 SEND_JOB = "recovery.send_code"
 
 
-def request_code(session: Session, *, username: str, ip: str, settings: Settings) -> None:
+def request_code(session: Session, *, username: str, ip: str, settings: Settings, council: str | None = None) -> None:
     """Step 1. Raises ``InputError`` only for an empty username or too many asks; the
     rest looks the same whatever the username. Commits."""
     name = username.strip().lower()[:40]
@@ -52,7 +53,7 @@ def request_code(session: Session, *, username: str, ip: str, settings: Settings
     for key, limit in ((f"reset-ip:{ip}", REQUESTS_PER_HOUR_PER_ADDRESS), (f"reset-user:{name}", REQUESTS_PER_HOUR)):
         if not ratelimit.hit(session, key, limit=limit, window=hour).allowed:
             raise InputError("username", m.TOO_MANY)
-    user = session.exec(select(User).where(User.username == name, User.kind == YOUNG_PERSON)).first()
+    user = young_person_named(session, name, council=council)
     if user is not None and user.is_active and contact_points.notify_configured(settings):
         # The job makes and sends the code, so the time sending takes never shows here.
         jobs.enqueue(session, kind=SEND_JOB, payload={"user_id": user.id})
@@ -85,7 +86,14 @@ def _send_code(session: Session, payload: dict[str, Any]) -> None:
 
 
 def reset_passphrase(
-    session: Session, *, username: str, code: str, passphrase: str, confirm: str, settings: Settings
+    session: Session,
+    *,
+    username: str,
+    code: str,
+    passphrase: str,
+    confirm: str,
+    settings: Settings,
+    council: str | None = None,
 ) -> User:
     """Step 2. Raises ``InputError`` with every field's problem; a wrong code counts
     as a try. Ends every session of theirs. Commits."""
@@ -93,7 +101,7 @@ def reset_passphrase(
     errors: dict[str, str] = {}
     if not name:
         errors["username"] = m.USERNAME_REQUIRED
-    user = session.exec(select(User).where(User.username == name, User.kind == YOUNG_PERSON)).first() if name else None
+    user = young_person_named(session, name, council=council) if name else None
     reset = session.get(PassphraseReset, user.id) if user is not None else None
     code = re.sub(r"\s", "", code)
     good_code = (

@@ -273,7 +273,8 @@ def _alert_email(session: Session, alert: SafeguardingAlert, people: list[User],
     to = [p.email for p in people if p.email]
     if not to:
         return
-    link = f"{settings.public_url}/staff/safeguarding#alert-{alert.id}"
+    tenant = session.get(Tenant, alert.tenant_id)
+    link = f"{settings.url_for(tenant.slug if tenant else None)}/staff/safeguarding#alert-{alert.id}"
     subject = ("Waymark safeguarding alert" if alert.level == URGENT else "Waymark: possible risk to check") + (
         " (not yet acknowledged)" if escalated else ""
     )
