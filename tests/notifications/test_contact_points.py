@@ -112,3 +112,18 @@ def test_without_notify_nothing_is_offered(client, db_session, world, monkeypatc
     assert "does not send emails or texts" in shown.text and "Send me a code" not in shown.text
     refused = post(client, "/me/contact/sms", {"sms_address": "07700900123"})
     assert refused.status_code == 303 and db_session.exec(select(ContactPoint)).all() == []
+
+
+def test_an_address_added_on_a_welsh_page_gets_its_messages_in_welsh(notify, client, db_session, world):
+    from waymark.web.i18n import COOKIE
+
+    factories.sign_in(client, db_session, world.yp)
+    client.cookies.set(COOKIE, "cy")
+    assert post(client, "/me/contact/email", {"email_address": "ada@example.com"}).status_code == 303
+    [code] = notify.emails()
+    assert code["subject"] == "Eich cod Waymark" and code["body"].startswith("Eich cod Waymark yw ")
+    assert post(client, "/me/contact/email/verify", {"email_code": code_in(code)}).status_code == 303
+    new_note(db_session, world)
+    news = notify.emails()[1]
+    assert news["subject"] == "Rhywbeth newydd yn Waymark" and "Mae gennych rywbeth newydd" in news["body"]
+    assert db_session.exec(select(ContactPoint)).one().lang == "cy"

@@ -32,6 +32,7 @@ from waymark.notifications import messages as m
 from waymark.notifications.mail import NotSent, notify_client
 from waymark.notifications.models import ContactPoint
 from waymark.settings import Settings
+from waymark.web.i18n import N_, translations
 
 KINDS = ("email", "sms")
 CODE_MINUTES = 15
@@ -40,6 +41,12 @@ CODES_PER_HOUR = 5
 NEWS_EVERY_HOURS = 6
 SEND_JOB = "notifications.contact_point_send"
 # UK mobiles, for example 07700 900123 or +44 7700 900123 (spaces, dashes and brackets allowed).
+# What is sent, in the language of the page the address was added on (``point.lang``).
+CODE_SUBJECT = N_("Your Waymark code")
+CODE_BODY = N_("Your Waymark code is {code}. It works for {minutes} minutes. Do not give it to anyone.")
+NEWS_SUBJECT = N_("Something new in Waymark")
+NEWS_BODY = N_("You have something new in Waymark. Open the app to see it: {link}")
+
 _MOBILE = re.compile(r"^(?:\+?44\s?\(?0?\)?|0)(7\d{9})$")
 
 
@@ -68,9 +75,11 @@ def of(session: Session, *, actor: Actor) -> dict[str, ContactPoint]:
     return {row.kind: row for row in rows}
 
 
-def add(session: Session, *, actor: Actor, kind: str, address: str, settings: Settings) -> ContactPoint:
+def add(
+    session: Session, *, actor: Actor, kind: str, address: str, settings: Settings, lang: str = "en"
+) -> ContactPoint:
     """Start (or restart) verifying ``address`` for ``kind``: it replaces the old one
-    of that kind, and a code goes to it. Commits."""
+    of that kind, and a code goes to it, in ``lang`` (later messages too). Commits."""
     _require_young_person(actor, kind)
     if not notify_configured(settings):
         raise InputError("address", m.NOT_AVAILABLE)
@@ -83,16 +92,11 @@ def add(session: Session, *, actor: Actor, kind: str, address: str, settings: Se
         select(ContactPoint).where(ContactPoint.user_id == actor.user_id, ContactPoint.kind == kind)
     ).first() or ContactPoint(tenant_id=actor.tenant_id, user_id=actor.user_id or 0, kind=kind, address=normalised)
     code = f"{secrets.randbelow(10**6):06d}"
-    point.address, point.verified_at, point.code_tries = normalised, None, 0
+    point.address, point.verified_at, point.code_tries, point.lang = normalised, None, 0, lang
     point.code_hash = _hash(code, settings)
     point.code_expires_at = clock.now() + timedelta(minutes=CODE_MINUTES)
     try:
-        deliver(
-            settings,
-            point,
-            subject="Your Waymark code",
-            body=f"Your Waymark code is {code}. It works for {CODE_MINUTES} minutes. Do not give it to anyone.",
-        )
+        deliver(settings, point, CODE_SUBJECT, CODE_BODY, code=code, minutes=CODE_MINUTES)
     except NotSent:
         session.rollback()
         raise InputError("address", m.NOT_SENT) from None
@@ -169,11 +173,14 @@ def _send_news(session: Session, payload: dict[str, Any]) -> None:
         return
     tenant = session.get(Tenant, person.tenant_id)
     address = settings.url_for(tenant.slug if tenant else None)
-    body = f"You have something new in Waymark. Open the app to see it: {address}/inbox"
-    deliver(settings, point, subject="Something new in Waymark", body=body)
+    deliver(settings, point, NEWS_SUBJECT, NEWS_BODY, link=f"{address}/inbox")
 
 
-def deliver(settings: Settings, point: ContactPoint, *, subject: str, body: str) -> None:
+def deliver(settings: Settings, point: ContactPoint, subject: str, body: str, **values: object) -> None:
+    """Send ``subject`` and ``body`` (untranslated message ids, ``body`` with
+    ``{name}`` fields filled from ``values``) in the point's language."""
+    gettext = translations(point.lang or "en").gettext
+    subject, body = gettext(subject), gettext(body).format(**values)
     client = notify_client(settings)
     try:
         if point.kind == "email":

@@ -60,6 +60,7 @@ class ContactPoint(SQLModel, table=True):
     address: str = Field(max_length=254)  # a lower-case email, or a mobile as +447...
     verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     wants_news: bool = True  # "tell me here when something new is waiting"
+    lang: str = Field(default="en", max_length=5)  # the language of its messages: the page's when it was added
     code_hash: str | None = Field(default=None, max_length=64)
     code_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     code_tries: int = 0

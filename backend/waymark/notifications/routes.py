@@ -133,7 +133,12 @@ def contact_point_add(request: Request, kind: str, session: SessionDep, raw: dic
         return RedirectResponse("/me/contact", status_code=303)  # the page says why there is no form
     try:
         contact_points.add(
-            session, actor=signed_in_actor(request), kind=kind, address=address, settings=request.app.state.settings
+            session,
+            actor=signed_in_actor(request),
+            kind=kind,
+            address=address,
+            settings=request.app.state.settings,
+            lang=request_locale(request),
         )
     except InputError as exc:
         form = _kind_form(request, kind, {"address": address}, exc)

@@ -35,12 +35,18 @@ from waymark.notifications.models import ContactPoint
 from waymark.recovery import messages as m
 from waymark.recovery.models import PassphraseReset
 from waymark.settings import Settings
+from waymark.web.i18n import N_
 
 CODE_MINUTES = 15
 CODE_TRIES = 5
 REQUESTS_PER_HOUR = 3  # per username (whether or not it exists)
 REQUESTS_PER_HOUR_PER_ADDRESS = 20  # per connecting address
 SEND_JOB = "recovery.send_code"
+RESET_SUBJECT = N_("Set a new Waymark passphrase")
+RESET_BODY = N_(
+    "Your code to set a new Waymark passphrase is {code}. It works for {minutes} minutes. "
+    "If you did not ask for it, tell your adviser."
+)
 
 
 def request_code(session: Session, *, username: str, ip: str, settings: Settings, council: str | None = None) -> None:
@@ -77,12 +83,8 @@ def _send_code(session: Session, payload: dict[str, Any]) -> None:
     reset.code_hash, reset.tries = _hash(code, settings), 0
     reset.expires_at = clock.now() + timedelta(minutes=CODE_MINUTES)
     session.add(reset)
-    body = (
-        f"Your code to set a new Waymark passphrase is {code}. It works for {CODE_MINUTES} minutes. "
-        "If you did not ask for it, tell your adviser."
-    )
     for point in points:
-        contact_points.deliver(settings, point, subject="Set a new Waymark passphrase", body=body)
+        contact_points.deliver(settings, point, RESET_SUBJECT, RESET_BODY, code=code, minutes=CODE_MINUTES)
 
 
 def reset_passphrase(
