@@ -111,3 +111,7 @@ def test_without_notify_the_page_says_ask_your_adviser(client, db_session, world
     page = client.get("/login/forgot")
     assert "Ask your adviser for a new invite" in page.text and 'action="/login/forgot"' not in page.text
     assert 'href="/login/forgot"' in client.get("/login").text
+    # A form sent anyway (an old page, a script) is sent back to that page, not an error
+    # summary pointing at a field that is not there (found by tests/test_no_500.py).
+    sent = client.post("/login/forgot", data={"csrf_token": factories.csrf_from(page.text), "username": ""})
+    assert sent.status_code == 303 and sent.headers["location"] == "/login/forgot"

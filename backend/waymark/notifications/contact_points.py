@@ -18,13 +18,15 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
 from notifications_python_client.errors import HTTPError
 from sqlmodel import Session, col, delete, select
 
-from waymark import clock, ratelimit
+from waymark import clock, ratelimit, workdays
 from waymark.audit.service import audit_record
 from waymark.errors import InputError, NotFound
+from waymark.identity import service as identity
 from waymark.identity.actor import Actor
 from waymark.identity.models import Tenant, User
 from waymark.jobs import service as jobs
@@ -195,6 +197,63 @@ def deliver(settings: Settings, point: ContactPoint, subject: str, body: str, **
             )
     except (HTTPError, OSError) as exc:
         raise NotSent(f"GOV.UK Notify did not take the message: {type(exc).__name__}") from None
+
+
+INVITES_PER_HOUR = 20  # per member of staff: Notify is not a relay for anyone's messages
+
+
+def send_invite(
+    session: Session,
+    *,
+    actor: Actor,
+    young_person_id: int,
+    kind: str,
+    address: str,
+    settings: Settings,
+    base_url: str,
+    lang: str = "en",
+) -> str:
+    """Make an invite for a young person on the actor's caseload and send its link by
+    text or email, in ``lang``; returns the address it went to. The address is not
+    kept (the young person can add it themselves once in). If Notify does not take
+    the message, no invite is made. Raises ``InputError`` on ``invite_kind`` or
+    ``invite_address``. Commits."""
+    if not notify_configured(settings):
+        raise InputError("invite_address", m.NOT_AVAILABLE)
+    if kind not in KINDS:
+        raise InputError("invite_kind", m.INVITE_KIND_REQUIRED)
+    try:
+        normalised = normalise(kind, address)
+    except InputError as exc:
+        raise InputError("invite_address", exc.errors["address"]) from None
+    young_person = identity.young_person_for_current_worker(session, actor=actor, young_person_id=young_person_id)
+    if not ratelimit.hit(
+        session, f"invite-send:{actor.user_id}", limit=INVITES_PER_HOUR, window=timedelta(hours=1)
+    ).allowed:
+        session.commit()
+        raise InputError("invite_address", m.INVITE_TOO_MANY)
+    tenant = identity.tenant_get(session, tenant_id=actor.tenant_id)
+    invite, code = identity.invite_issue(session, actor=actor, young_person=young_person)
+    until = format_date(clock.as_utc(invite.expires_at).astimezone(workdays.UK).date(), "d MMMM y", locale=lang)
+    point = ContactPoint(
+        tenant_id=tenant.id or 0, user_id=young_person.id or 0, kind=kind, address=normalised, lang=lang
+    )
+    try:
+        deliver(
+            settings,
+            point,
+            m.INVITE_SUBJECT,
+            m.INVITE_BODY,
+            council=tenant.name,
+            link=f"{base_url}/join/{code}",
+            date=until,
+        )
+    except NotSent:
+        session.rollback()
+        raise InputError("invite_address", m.INVITE_NOT_SENT) from None
+    audit_record(session, actor=actor, action="invite.sent", subject_id=young_person.id, object_type=kind)
+    session.commit()
+    return normalised
 
 
 def _hash(code: str, settings: Settings) -> str:

@@ -9,13 +9,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from waymark.db import SessionDep
 from waymark.errors import InputError
-from waymark.identity.permissions import MY_DATA, SIGNED_IN, requires, signed_in_actor
+from waymark.identity import service as identity
+from waymark.identity.permissions import INVITE_CREATE, MY_DATA, SIGNED_IN, requires, signed_in_actor
 from waymark.notifications import contact_points, push, service
 from waymark.notifications import messages as m
 from waymark.notifications.models import PUSH_KINDS
 from waymark.web.forms import ParsedForm, RawFormDep, input_error_messages
 from waymark.web.i18n import request_locale, translations
 from waymark.web.jsonbody import BadJson, read_json
+from waymark.web.params import RecordId
+from waymark.web.requests import address_for
 from waymark.web.templating import render
 
 router = APIRouter()
@@ -172,3 +175,36 @@ def contact_point_news(request: Request, kind: str, session: SessionDep, raw: di
 def contact_point_remove(request: Request, kind: str, session: SessionDep) -> Response:
     contact_points.remove(session, actor=signed_in_actor(request), kind=kind)
     return RedirectResponse(f"/me/contact?saved=removed-{kind}", status_code=303)
+
+
+# ------------------------------------------------------------ invites by text or email
+@router.post("/staff/young-people/{young_person_id}/invites/send", dependencies=[requires(INVITE_CREATE)])
+def invite_send(
+    request: Request, young_person_id: RecordId, session: SessionDep, raw: dict[str, Any] = RawFormDep
+) -> Response:
+    """Make an invite and send its link by text or email (the panel on the record
+    page, swapped by htmx; without JavaScript, the invite page)."""
+    actor = signed_in_actor(request)
+    values = {
+        "invite_kind": str(raw.get("invite_kind", ""))[:10],
+        "invite_address": str(raw.get("invite_address", ""))[:300],
+    }
+    young_person = identity.young_person_for_worker(session, actor=actor, young_person_id=young_person_id, audit=False)
+    tenant = identity.tenant_get(session, tenant_id=actor.tenant_id)
+    context: dict[str, Any] = {"young_person": young_person, "invite_days": tenant.invite_days, "invite_code": None}
+    try:
+        sent_to = contact_points.send_invite(
+            session,
+            actor=actor,
+            young_person_id=young_person_id,
+            kind=values["invite_kind"],
+            address=values["invite_address"],
+            settings=request.app.state.settings,
+            base_url=address_for(request, tenant.slug),
+            lang=request_locale(request),
+        )
+    except InputError as exc:
+        context["send_form"] = ParsedForm(values=values, errors=input_error_messages(request, exc))
+        return render(request, "identity/invite.html", context, block="invite", status_code=422)
+    context["invite_sent"] = {"kind": values["invite_kind"], "to": sent_to}
+    return render(request, "identity/invite.html", context, block="invite")

@@ -34,6 +34,8 @@ def _forgot(request: Request, form: ParsedForm[Any], status_code: int = 200) -> 
 @router.post("/login/forgot", dependencies=[requires(PUBLIC)])
 def forgot_submit(request: Request, session: SessionDep, raw: dict[str, Any] = RawFormDep) -> Response:
     username = str(raw.get("username", ""))[:60]
+    if not contact_points.notify_configured(request.app.state.settings):
+        return RedirectResponse("/login/forgot", status_code=303)  # the page says to ask the adviser
     try:
         service.request_code(
             session,

@@ -14,12 +14,15 @@ from waymark.settings import ROOT
 
 SETS_DIR = ROOT / "content" / "safeguarding"
 TRAIN_SETS = ("rules-fitted", "train", "train2", "train3", "train4", "train-themes")  # the model is fitted to these
-DEV_SET = "dev"  # the model's settings and thresholds are chosen on this
+DEV_SET = "dev"  # the model's settings and thresholds are chosen on this and DEV_SET_2
+DEV_SET_2 = "dev2"  # a second, larger one, weighted to calm words that look risky
+DEV_SETS = (DEV_SET, DEV_SET_2)
 EVERYDAY_SET = "dev-everyday"  # short everyday words from the app's tests and demo: false alarms counted in tuning
 HELDOUT_SET = "heldout"  # only ever reported
 HELDOUT_SET_2 = "heldout2"  # a second, newer one: only ever reported
-HELDOUT_SETS = (HELDOUT_SET, HELDOUT_SET_2)
-ALL_SETS = (*TRAIN_SETS, DEV_SET, EVERYDAY_SET, *HELDOUT_SETS)
+HELDOUT_SET_3 = "heldout3"  # the newest: written after every change to the model's design, only ever reported
+HELDOUT_SETS = (HELDOUT_SET, HELDOUT_SET_2, HELDOUT_SET_3)
+ALL_SETS = (*TRAIN_SETS, *DEV_SETS, EVERYDAY_SET, *HELDOUT_SETS)
 
 
 def load_set(name: str, directory: Path = SETS_DIR) -> list[dict[str, Any]]:
