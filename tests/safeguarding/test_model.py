@@ -13,9 +13,12 @@ from waymark.safeguarding import detect, model, training
 from waymark.safeguarding.evaluation import (
     ALL_SETS,
     DEV_SET,
+    DEV_SETS,
     EVERYDAY_SET,
     HELDOUT_SET,
     HELDOUT_SET_2,
+    HELDOUT_SET_3,
+    HELDOUT_SETS,
     evaluate,
     load_set,
 )
@@ -77,9 +80,11 @@ def test_the_sets_are_apart():
         assert texts(name) & others == set(), name
 
 
-def test_on_the_development_set_almost_nothing_is_missed_and_few_false_alarms():
-    result = evaluate(load_set(DEV_SET), lambda text: detect.check(text).risk)
-    assert result.recall >= 0.99 and result.false_alarm_rate <= 0.10, result.line(DEV_SET)
+def test_on_the_development_sets_almost_nothing_is_missed_and_few_false_alarms():
+    """Tuned on the two together (the thresholds aim at 99% recall on them)."""
+    rows = [r for name in DEV_SETS for r in load_set(name)]
+    result = evaluate(rows, lambda text: detect.check(text).risk)
+    assert result.recall >= 0.99 and result.false_alarm_rate <= 0.10, result.line("+".join(DEV_SETS))
     everyday = evaluate(load_set(EVERYDAY_SET), lambda text: detect.check(text).risk)
     assert everyday.false_alarm_rate <= 0.12, everyday.false_alarms
 
@@ -94,27 +99,22 @@ def test_held_out_figures_are_reported_and_do_not_fall(capsys):
     second = evaluate(load_set(HELDOUT_SET_2), lambda text: detect.check(text).risk)
     with capsys.disabled():
         print("held-out 2:", json.dumps(second.line(HELDOUT_SET_2)))
-    # First measured (2026-12-04, before train4 was added): 97.9%, 14.6%; with train4 98.3%, 12.0%.
-    assert second.recall >= 0.98 and second.false_alarm_rate <= 0.13
+    # First measured (2026-12-04, before train4 was added): 97.9%, 14.6%; with train4 98.3%, 12.0%;
+    # with train5 and dev2 99.0%, 7.6%.
+    assert second.recall >= 0.98 and second.false_alarm_rate <= 0.10
+    third = evaluate(load_set(HELDOUT_SET_3), lambda text: detect.check(text).risk)
+    with capsys.disabled():
+        print("held-out 3:", json.dumps(third.line(HELDOUT_SET_3)))
+    # First measured (2026-12-04) on the model before train5 and dev2: 99.0% (296/299), 10.5% (31/295);
+    # after them, measured once: 99.3% (297/299), 6.1% (18/295).
+    assert third.recall >= 0.985 and third.false_alarm_rate <= 0.08
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        HELDOUT_SET,
-        pytest.param(
-            HELDOUT_SET_2,
-            marks=pytest.mark.xfail(
-                reason="held-out 2: recall 98.3% (284/289) but false alarms 12.0% (19/158), over the 10% bar",
-                strict=True,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", HELDOUT_SETS)
 def test_held_out_meets_the_bar(name):
-    """Recall at least 98% with at most 10% false alarms. ``heldout`` meets it (98.9%,
-    8.9%) since train4 was added, but that was decided knowing its earlier figure;
-    ``heldout2``, newer, is the fairer test and does not yet."""
+    """Recall at least 98% with at most 10% false alarms, on every held-out set.
+    ``heldout3`` is the fairest test: it was written after the last change to how the
+    model is built, and first measured before train5 and dev2 were added."""
     result = evaluate(load_set(name), lambda text: detect.check(text).risk)
     assert result.recall >= 0.98 and result.false_alarm_rate <= 0.10
 

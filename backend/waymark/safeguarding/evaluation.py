@@ -13,7 +13,8 @@ from typing import Any
 from waymark.settings import ROOT
 
 SETS_DIR = ROOT / "content" / "safeguarding"
-TRAIN_SETS = ("rules-fitted", "train", "train2", "train3", "train4", "train-themes")  # the model is fitted to these
+# The model is fitted to these.
+TRAIN_SETS = ("rules-fitted", "train", "train2", "train3", "train4", "train5", "train-themes")
 DEV_SET = "dev"  # the model's settings and thresholds are chosen on this and DEV_SET_2
 DEV_SET_2 = "dev2"  # a second, larger one, weighted to calm words that look risky
 DEV_SETS = (DEV_SET, DEV_SET_2)
