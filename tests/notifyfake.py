@@ -3,6 +3,9 @@ each request's JWT as Notify does (HS256, signed with the API key's secret, ``is
 service id, ``iat`` within 30 seconds) and records the emails and texts it accepts.
 Nothing reaches the internet.
 
+Also a stand-alone fake for trying Waymark out (compose.yaml's ``notify`` service):
+``python tests/notifyfake.py --host 0.0.0.0 --port 9500`` prints every message it takes.
+
 API key format (Notify's): ``{key name}-{service id}-{secret}``, the ids being UUIDs.
 """
 
@@ -34,6 +37,7 @@ class FakeNotify:
     sent: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    echo: bool = False  # print each accepted message (python notifyfake.py, compose.yaml)
 
     def emails(self) -> list[dict[str, Any]]:
         return [m for m in self.sent if m["kind"] == "email"]
@@ -104,6 +108,8 @@ def _accept(fake: FakeNotify, kind: str, body: dict[str, Any]) -> Response:
     message = {"id": str(uuid.uuid4()), "kind": kind, "to": to, "reference": body.get("reference"), **personalisation}
     with fake.lock:
         fake.sent.append(message)
+    if fake.echo:
+        print(json.dumps(message), flush=True)
     content = {"body": personalisation.get("body", "")}
     if kind == "email":
         content |= {"subject": personalisation.get("subject", ""), "from_email": "waymark@notifications.example"}
@@ -124,3 +130,14 @@ def start() -> tuple[FakeNotify, Any]:
     fake.url = f"http://127.0.0.1:{server.server_port}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return fake, server
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local fake of the GOV.UK Notify API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9500)
+    options = parser.parse_args()
+    print(f"Fake GOV.UK Notify on http://{options.host}:{options.port} (key {API_KEY})", flush=True)
+    make_server(options.host, options.port, _app(FakeNotify(echo=True)), threaded=True).serve_forever()
