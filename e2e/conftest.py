@@ -146,7 +146,7 @@ def push_service() -> Iterator[Any]:
     service.close()
 
 
-LIVE: dict[str, Any] = {}  # the live server's database, for fixtures that reset state
+LIVE: dict[str, Any] = {}  # the live server's database and app, for fixtures that set state
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +178,7 @@ def live_server(
     with database.session() as session:
         seed_demo(session)
     app = create_app(settings, database=database)
-    LIVE["database"] = database
+    LIVE["database"], LIVE["app"] = database, app
     from waymark.jobs.service import Worker
 
     jobs = Worker(database.session, interval=0.5)  # as `waymark serve` does, but often
