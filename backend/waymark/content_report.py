@@ -29,7 +29,8 @@ def stale(last_checked: date) -> bool:
 
 def content_report(*, target: int = 12) -> tuple[list[str], int]:
     """Lines to print and the number of problems (hard to read, no source, failed to
-    load). Last-checked dates over 12 months old are listed as problems too."""
+    load). Last-checked dates over 12 months old are listed as problems too, and so is
+    a right whose start date has passed since it was last checked."""
     lines: list[str] = []
     problems = 0
     try:
@@ -45,6 +46,8 @@ def content_report(*, target: int = 12) -> tuple[list[str], int]:
             flags.append("no source")
         if stale(item.last_checked):
             flags.append("checked over 12 months ago")
+        if item.starts is not None and item.starts <= clock.today() and item.last_checked < item.starts:
+            flags.append(f"started on {item.starts}: check it and update")
         problems += bool(flags)
         lines.append(
             f"  {item.slug:40} {_age(item.summary):>3} / {_age(item.easy_read):>3} / {_age(item.body):>3}"

@@ -177,6 +177,12 @@ def test_a_good_file_loads(tmp_path):
         (("sources: [https://www.gov.uk/]", "sources: [http://www.gov.uk/]"), "'sources' must be a list of https"),
         (("sources: [https://www.gov.uk/]\n", ""), "missing 'sources'"),
         (("age_until: 25", "age_from: 21, age_until: 18"), "'who.age_from' must be less than"),
+        (("last_checked: 2026-11-24\n", "last_checked: 2026-11-24\nstarts: soon\n"), "'starts' must be a date"),
+        (("last_checked: 2026-11-24\n", "last_checked: 2026-11-24\nends: never\n"), "'ends' must be a date"),
+        (
+            ("last_checked: 2026-11-24\n", "last_checked: 2026-11-24\nstarts: 2027-04-01\nends: 2027-01-01\n"),
+            "'ends' must be after 'starts'",
+        ),
     ],
 )
 def test_a_bad_file_fails_naming_the_file_and_field(tmp_path, change, message):
@@ -205,3 +211,43 @@ def test_every_fact_has_words_for_the_young_person_and_for_staff():
     for labels in (messages.MY_FACT_LABELS, messages.STAFF_FACT_LABELS):
         assert set(labels) == set(FACTS)
     assert set(FACTS) <= set(messages.FACT_LABELS)
+
+
+# ------------------------------------------------------- rights that have not started
+TODAY = date(2026, 12, 4)
+AMARA = Facts(date_of_birth=date(2007, 5, 1), status="former_relevant")  # 19 today
+
+
+def test_a_right_with_no_start_date_is_coming_for_those_it_will_apply_to(tmp_path):
+    item = load_entitlement(
+        write(tmp_path, GOOD.replace("last_checked: 2026-11-24", "last_checked: 2026-11-24\nstarts: not set"))
+    )
+    assert item.starts_not_set and item.coming(TODAY)
+    decision = evaluate(item, replace(AMARA, parent=True), TODAY)
+    assert decision == Decision(Outcome.COMING, ends_on=date(2032, 4, 30))  # no start date to give
+    # Not for them whatever happens: still "not for you", not "coming".
+    assert evaluate(item, replace(AMARA, status="qualifying", parent=True), TODAY).outcome == Outcome.NOT_NOW
+    # A fact we do not hold: coming, and still says what we need to know.
+    assert evaluate(item, AMARA, TODAY).missing == ("parent",)
+
+
+def test_a_dated_right_is_coming_until_its_day_then_follows_the_rule():
+    item = replace(entitlement(statuses=("former_relevant",), age_until=25), starts=date(2027, 4, 1))
+    assert evaluate(item, AMARA, TODAY) == Decision(
+        Outcome.COMING, starts_on=date(2027, 4, 1), ends_on=date(2032, 4, 30)
+    )
+    assert evaluate(item, AMARA, date(2027, 3, 31)).outcome == Outcome.COMING
+    assert evaluate(item, AMARA, date(2027, 4, 1)).outcome == Outcome.NOW
+    # Someone whose own start is later than the law's is told the later day.
+    kai = Facts(date_of_birth=date(2009, 9, 1), status="former_relevant")
+    later = replace(entitlement(age_from=18), starts=date(2027, 4, 1))
+    assert evaluate(later, kai, TODAY) == Decision(Outcome.COMING, starts_on=date(2027, 9, 1))
+
+
+def test_a_scheme_that_closes_ends_soon_then_is_closed():
+    item = replace(entitlement(), ends=date(2027, 3, 31))
+    assert evaluate(item, AMARA, date(2026, 6, 1)) == Decision(Outcome.NOW, ends_on=date(2027, 3, 31))
+    assert evaluate(item, AMARA, TODAY) == Decision(Outcome.ENDING_SOON, ends_on=date(2027, 3, 31))
+    assert evaluate(item, AMARA, date(2027, 4, 1)) == Decision(
+        Outcome.NOT_NOW, ends_on=date(2027, 3, 31), reason=Reason.CLOSED
+    )

@@ -68,6 +68,41 @@ def test_a_former_relevant_student_sees_the_bursary_now_and_adviser_support_to_2
     assert pa.ends_on == birthday(person.date_of_birth, 25) - timedelta(days=1)
 
 
+def test_rights_that_have_not_started_are_never_shown_as_available(client, db_session, world):
+    """Staying Close (CWS Act 2026 s7) and free prescriptions to 25 are announced, not in
+    force: a 19-year-old former relevant care leaver sees them apart, with no date."""
+    person = make_student(db_session, world, in_higher_education=True, in_education_or_training=True)
+    factories.sign_in(client, db_session, person)
+    actor = factories.actor(db_session, person)
+    groups = groups_of(service.checklist(db_session, actor=actor))
+    for slug in ("staying-close", "free-prescriptions-dental-eye-care"):
+        assert groups[Outcome.COMING][slug].starts_on is None, slug
+        assert all(slug not in groups[o] for o in (Outcome.NOW, Outcome.ENDING_SOON, Outcome.FROM)), slug
+    page = client.get("/entitlements")
+    assert 'id="group-coming"' in page.text and "Not started yet. There is no start date yet." in page.text
+    assert page.text.index('id="group-coming"') > page.text.index('id="group-now"')
+    signed_out = client.get("/entitlements/staying-close", cookies={})
+    assert "Not started yet" in signed_out.text
+
+
+def test_check_content_flags_a_right_whose_start_day_has_passed(tmp_path, monkeypatch):
+    import shutil
+
+    from waymark import content_report
+
+    for path in service.CONTENT_DIR.glob("*.md"):
+        shutil.copy(path, tmp_path / path.name)
+    dated = (tmp_path / "staying-close.md").read_text().replace("starts: not set", "starts: 2026-12-10")
+    (tmp_path / "staying-close.md").write_text(dated)
+    monkeypatch.setattr(content_report.entitlements, "CONTENT_DIR", tmp_path)
+    clock.freeze(datetime(2026, 12, 9, 9, tzinfo=UTC))
+    lines, problems = content_report.content_report()
+    assert problems == 0, lines
+    clock.freeze(datetime(2026, 12, 10, 9, tzinfo=UTC))
+    lines, problems = content_report.content_report()
+    assert problems == 1 and any("started on 2026-12-10: check it and update" in line for line in lines)
+
+
 def test_unknown_facts_are_ask_your_adviser(client, db_session, world):
     person = factories.make_young_person(db_session, world.a, name="New Person", care_status="former_relevant")
     factories.sign_in(client, db_session, person)

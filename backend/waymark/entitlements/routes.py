@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
+from waymark import clock
 from waymark.db import SessionDep
 from waymark.entitlements import messages as m
 from waymark.entitlements import service
@@ -75,6 +76,7 @@ def entitlement(request: Request, slug: str, session: SessionDep) -> Response:
         {
             "item": item,
             "decision": decision,
+            "coming": item.coming(clock.today()),
             "mark": mark,
             "done": request.query_params.get("done"),
             **_council(session, actor),

@@ -23,7 +23,7 @@ from waymark.safeguarding import intake
 from waymark.settings import ROOT
 
 CONTENT_DIR = ROOT / "content" / "entitlements"
-GROUPS = (Outcome.NOW, Outcome.FROM, Outcome.ENDING_SOON, Outcome.ASK, Outcome.NOT_NOW)
+GROUPS = (Outcome.NOW, Outcome.FROM, Outcome.ENDING_SOON, Outcome.ASK, Outcome.COMING, Outcome.NOT_NOW)
 
 
 @lru_cache
@@ -55,7 +55,8 @@ class Checklist:
 
 def checklist(session: Session, *, actor: Actor) -> Checklist:
     """The young person's own checklist: now, coming up (dated, soonest first), ending
-    soon (soonest first), ask your adviser, and the rest."""
+    soon (soonest first), ask your adviser, rights that have not started yet (dated
+    ones first), and the rest."""
     if not actor.is_young_person:
         raise Forbidden()
     young_person = session.get(User, actor.user_id)
@@ -68,6 +69,7 @@ def checklist(session: Session, *, actor: Actor) -> Checklist:
         groups[decision.outcome].append(Item(item, decision))
     groups[Outcome.FROM].sort(key=lambda i: i.decision.starts_on or date.max)
     groups[Outcome.ENDING_SOON].sort(key=lambda i: i.decision.ends_on or date.max)
+    groups[Outcome.COMING].sort(key=lambda i: i.decision.starts_on or date.max)
     return Checklist(today=today, groups=groups)
 
 

@@ -4,7 +4,8 @@
 front matter (a bad file raises ``ContentError`` naming the file and the field).
 ``evaluate(entitlement, facts, today)`` turns a young person's facts into a
 ``Decision``: now, from a date, ending soon, ask your adviser (naming the facts we do
-not hold), or not for you now (with the reason).
+not hold), coming (announced or in law but not started: a date, or none yet), or not
+for you now (with the reason, which includes a scheme that has closed).
 
 Ages follow the law in England and Wales: you reach an age on your birthday, and
 someone born on 29 February reaches it on 1 March in a year that is not a leap year.
@@ -13,7 +14,7 @@ someone born on 29 February reaches it on 1 March in a year that is not a leap y
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -47,7 +48,10 @@ _KEYS = {
     "sources",
     "last_checked",
     "slug",
+    "starts",
+    "ends",
 }
+NOT_SET = "not set"  # `starts: not set`: announced or in law, waiting for a start date
 _REQUIRED = ("title", "summary", "category", "who", "how_to_get", "easy_read", "sources", "last_checked")
 _WHO_KEYS = {"statuses", "age_from", "age_until", "facts"}
 _AMOUNT_KEYS = {"national", "council_setting"}
@@ -81,6 +85,13 @@ class Entitlement:
     national_amount: str | None = None
     council_setting: str | None = None
     unconfirmed: bool = False
+    starts: date | None = None  # the day it comes into force (none: in force, or not set)
+    starts_not_set: bool = False  # announced or legislated, start date not set yet
+    ends: date | None = None  # the last day of a scheme that closes
+
+    def coming(self, today: date) -> bool:
+        """Not started yet: nobody can get it today, whatever their facts."""
+        return self.starts_not_set or (self.starts is not None and today < self.starts)
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class Outcome(StrEnum):
     ENDING_SOON = "ending_soon"
     FROM = "from"
     ASK = "ask"
+    COMING = "coming"
     NOT_NOW = "not_now"
 
 
@@ -110,6 +122,7 @@ class Reason(StrEnum):
     STATUS = "status"  # for young people with another leaving-care status
     TOO_OLD = "too_old"  # it ended on ends_on
     FACT = "fact"  # a fact does not match (named in ``fact``)
+    CLOSED = "closed"  # the scheme closed on ends_on
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,27 @@ def birthday(date_of_birth: date, age: int) -> date:
 
 # ----------------------------------------------------------------- evaluate
 def evaluate(entitlement: Entitlement, facts: Facts, today: date) -> Decision:
-    rule = entitlement.rule
+    """The decision for this person today. A right that has not started is ``COMING``
+    for everyone it will apply to (from the later of its start and their own start
+    date; ``starts_on`` None when no start date is set); a closed one is ``NOT_NOW``."""
+    if entitlement.ends is not None and today > entitlement.ends:
+        return Decision(Outcome.NOT_NOW, ends_on=entitlement.ends, reason=Reason.CLOSED)
+    decision = _for_person(entitlement.rule, facts, today)
+    if entitlement.ends is not None and decision.outcome != Outcome.NOT_NOW:
+        ends_on = min(entitlement.ends, decision.ends_on or entitlement.ends)
+        outcome = decision.outcome
+        if outcome == Outcome.NOW and ends_on <= add_months(today, ENDING_SOON_MONTHS):
+            outcome = Outcome.ENDING_SOON
+        decision = replace(decision, outcome=outcome, ends_on=ends_on)
+    if decision.outcome == Outcome.NOT_NOW or not entitlement.coming(today):
+        return decision
+    starts_on = None
+    if not entitlement.starts_not_set and entitlement.starts is not None:
+        starts_on = max(entitlement.starts, decision.starts_on or entitlement.starts)
+    return Decision(Outcome.COMING, starts_on=starts_on, ends_on=decision.ends_on, missing=decision.missing)
+
+
+def _for_person(rule: Rule, facts: Facts, today: date) -> Decision:
     missing: list[str] = []
 
     if rule.statuses:
@@ -260,6 +293,14 @@ def load_entitlement(path: Path) -> Entitlement:
     unconfirmed = meta.get("unconfirmed", False)
     if not isinstance(unconfirmed, bool):
         raise _fail(name, "'unconfirmed' must be true or false")
+    starts = meta.get("starts")
+    if starts is not None and starts != NOT_SET and not isinstance(starts, date):
+        raise _fail(name, f"'starts' must be a date like 2027-04-01, or {NOT_SET!r}")
+    ends = meta.get("ends")
+    if ends is not None and not isinstance(ends, date):
+        raise _fail(name, "'ends' must be a date like 2027-03-31")
+    if isinstance(starts, date) and ends is not None and ends <= starts:
+        raise _fail(name, "'ends' must be after 'starts'")
     return Entitlement(
         slug=path.stem,
         title=_text(meta, "title", name),
@@ -274,6 +315,9 @@ def load_entitlement(path: Path) -> Entitlement:
         national_amount=str(amount["national"]) if amount.get("national") else None,
         council_setting=str(amount["council_setting"]) if amount.get("council_setting") else None,
         unconfirmed=unconfirmed,
+        starts=starts if isinstance(starts, date) else None,
+        starts_not_set=starts == NOT_SET,
+        ends=ends,
     )
 
 
