@@ -77,6 +77,8 @@ def test_settings_save_changes_every_field_and_audits_the_difference(db_session,
         ("safeguarding_lead_id", "999999", m.LEAD_INVALID),
         ("moderation_unread_hours", "0", m.NUMBER_RANGE),
         ("address", "x" * 301, m.TEXT_TOO_LONG),
+        ("setting_up_home_from_age", "15", m.NUMBER_RANGE),
+        ("setting_up_home_from_age", "19", m.NUMBER_RANGE),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_changes(db_session, world, field, value, message):

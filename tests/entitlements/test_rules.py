@@ -177,6 +177,11 @@ def test_a_good_file_loads(tmp_path):
         (("sources: [https://www.gov.uk/]", "sources: [http://www.gov.uk/]"), "'sources' must be a list of https"),
         (("sources: [https://www.gov.uk/]\n", ""), "missing 'sources'"),
         (("age_until: 25", "age_from: 21, age_until: 18"), "'who.age_from' must be less than"),
+        (("age_until: 25", "age_until: 25, age_from_setting: pocket_money"), "'who.age_from_setting' must be one of"),
+        (
+            ("age_until: 25", "age_until: 25, age_from_setting: setting_up_home_from_age"),
+            "'who.age_from_setting' needs",
+        ),
         (("last_checked: 2026-11-24\n", "last_checked: 2026-11-24\nstarts: soon\n"), "'starts' must be a date"),
         (("last_checked: 2026-11-24\n", "last_checked: 2026-11-24\nends: never\n"), "'ends' must be a date"),
         (

@@ -85,6 +85,25 @@ def test_rights_that_have_not_started_are_never_shown_as_available(client, db_se
     assert "Not started yet" in signed_out.text
 
 
+def test_a_council_that_pays_setting_up_home_from_16_shows_it_to_a_17_year_old(db_session, world):
+    """The allowance starts at 18 unless the council sets its own age (16 to 18)."""
+    born = clock.today() - timedelta(days=17 * 365 + 100)
+    person = factories.make_young_person(db_session, world.a, date_of_birth=born, care_status="relevant")
+    actor = factories.actor(db_session, person)
+    before = groups_of(service.checklist(db_session, actor=actor))
+    assert before[Outcome.FROM]["setting-up-home-allowance"].starts_on == birthday(born, 18)
+    world.a.setting_up_home_from_age = 16
+    db_session.add(world.a)
+    db_session.commit()
+    after = groups_of(service.checklist(db_session, actor=actor))
+    assert "setting-up-home-allowance" in after[Outcome.NOW]
+    item = service.catalogue()["setting-up-home-allowance"]
+    assert service.decision_for(db_session, actor=actor, entitlement=item).outcome == Outcome.NOW
+    other = factories.make_young_person(db_session, world.b, date_of_birth=born, care_status="relevant")
+    other_groups = groups_of(service.checklist(db_session, actor=factories.actor(db_session, other)))
+    assert "setting-up-home-allowance" in other_groups[Outcome.FROM]  # council B still pays from 18
+
+
 def test_check_content_flags_a_right_whose_start_day_has_passed(tmp_path, monkeypatch):
     import shutil
 

@@ -69,6 +69,7 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "invite_days": (1, 60),
     **retention.LIMITS,
     "stale_staff_days": (7, 730),
+    "setting_up_home_from_age": (16, 18),
 }
 TEXT_LIMITS = {
     "duty_phone": 40,

@@ -3,7 +3,7 @@ by the rules engine against the facts we hold about them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -12,10 +12,19 @@ from sqlmodel import Session, col, select
 from waymark import clock
 from waymark.audit.service import audit_record
 from waymark.entitlements.models import CouncilAmount, EntitlementMark, FactsReport, YoungPersonFacts
-from waymark.entitlements.rules import FACTS, Decision, Entitlement, Facts, Outcome, evaluate, load_entitlements
+from waymark.entitlements.rules import (
+    AGE_SETTINGS,
+    FACTS,
+    Decision,
+    Entitlement,
+    Facts,
+    Outcome,
+    evaluate,
+    load_entitlements,
+)
 from waymark.identity import service as identity_service
 from waymark.identity.actor import Actor
-from waymark.identity.models import User
+from waymark.identity.models import Tenant, User
 from waymark.identity.permissions import COUNCIL_AMOUNTS_EDIT, Forbidden
 from waymark.identity.service import NotFound
 from waymark.notifications import service as notifications
@@ -63,9 +72,10 @@ def checklist(session: Session, *, actor: Actor) -> Checklist:
     assert young_person is not None
     facts = facts_for(session, young_person=young_person)
     today = clock.today()
+    own = council_ages(session, tenant_id=actor.tenant_id)
     groups: dict[Outcome, list[Item]] = {g: [] for g in GROUPS}
     for item in catalogue().values():
-        decision = evaluate(item, facts, today)
+        decision = evaluate(replace(item, rule=item.rule.for_council(own)), facts, today)
         groups[decision.outcome].append(Item(item, decision))
     groups[Outcome.FROM].sort(key=lambda i: i.decision.starts_on or date.max)
     groups[Outcome.ENDING_SOON].sort(key=lambda i: i.decision.ends_on or date.max)
@@ -78,7 +88,14 @@ def decision_for(session: Session, *, actor: Actor, entitlement: Entitlement) ->
         return None
     young_person = session.get(User, actor.user_id)
     assert young_person is not None
-    return evaluate(entitlement, facts_for(session, young_person=young_person), clock.today())
+    own = replace(entitlement, rule=entitlement.rule.for_council(council_ages(session, tenant_id=actor.tenant_id)))
+    return evaluate(own, facts_for(session, young_person=young_person), clock.today())
+
+
+def council_ages(session: Session, *, tenant_id: int) -> dict[str, int]:
+    """The council's own start ages for rights whose rule names one (AGE_SETTINGS)."""
+    tenant = session.get(Tenant, tenant_id)
+    return {name: getattr(tenant, name) for name in AGE_SETTINGS} if tenant is not None else {}
 
 
 FACT_NAMES = FACTS  # the facts the rules engine knows; one list for rules, forms and records

@@ -65,6 +65,9 @@ class Tenant(SQLModel, table=True):
     role_claim: str = Field(default="groups", max_length=60)
     role_mapping: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     stale_staff_days: int = 90
+    # The birthday this council starts paying the setting-up-home allowance on (the
+    # law allows it before 18; entitlements' who.age_from_setting).
+    setting_up_home_from_age: int = 18
     # The privacy notice (/privacy): how to reach the council's data protection officer,
     # and its entry in the ICO's register of fee payers (e.g. Z1234567).
     dpo_email: str | None = Field(default=None, max_length=254)

@@ -53,7 +53,10 @@ _KEYS = {
 }
 NOT_SET = "not set"  # `starts: not set`: announced or in law, waiting for a start date
 _REQUIRED = ("title", "summary", "category", "who", "how_to_get", "easy_read", "sources", "last_checked")
-_WHO_KEYS = {"statuses", "age_from", "age_until", "facts"}
+_WHO_KEYS = {"statuses", "age_from", "age_until", "facts", "age_from_setting"}
+# Council settings (identity.models.Tenant) that may move a right's start age:
+# `who.age_from_setting` names one, and `who.age_from` is the age without it.
+AGE_SETTINGS = ("setting_up_home_from_age",)
 _AMOUNT_KEYS = {"national", "council_setting"}
 
 
@@ -68,6 +71,12 @@ class Rule:
     age_from: int | None = None
     age_until: int | None = None
     facts: tuple[tuple[str, bool], ...] = ()
+    age_from_setting: str | None = None  # a council setting that replaces age_from (AGE_SETTINGS)
+
+    def for_council(self, settings: dict[str, int]) -> Rule:
+        """The rule with the council's own start age, where it sets one."""
+        age = settings.get(self.age_from_setting or "")
+        return replace(self, age_from=age) if age is not None else self
 
 
 @dataclass(frozen=True)
@@ -240,6 +249,11 @@ def _rule(who: Any, name: str) -> Rule:
         ages[key] = value
     if ages["age_from"] is not None and ages["age_until"] is not None and ages["age_from"] >= ages["age_until"]:
         raise _fail(name, "'who.age_from' must be less than 'who.age_until'")
+    setting = who.get("age_from_setting")
+    if setting is not None and setting not in AGE_SETTINGS:
+        raise _fail(name, f"'who.age_from_setting' must be one of {', '.join(AGE_SETTINGS)}")
+    if setting is not None and ages["age_from"] is None:
+        raise _fail(name, "'who.age_from_setting' needs 'who.age_from' (the age without the setting)")
     facts = who.get("facts", {})
     if not isinstance(facts, dict):
         raise _fail(name, "'who.facts' must be a mapping of fact: true/false")
@@ -253,6 +267,7 @@ def _rule(who: Any, name: str) -> Rule:
         age_from=ages["age_from"],
         age_until=ages["age_until"],
         facts=tuple(sorted(facts.items())),
+        age_from_setting=setting,
     )
 
 
